@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` (demo diner on http://localhost:8791) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+PORT   ?= 8791
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# Local secrets for the demo (never committed): the SMS simulator and the server share them.
+.dev.vars:
+	@$(BIN)/python -c "import secrets; print('TWILIO_AUTH_TOKEN=dev-' + secrets.token_hex(16)); print('ADMIN_TOKEN=dev-' + secrets.token_hex(12))" > .dev.vars
+	@echo "wrote .dev.vars (local demo secrets)"
+
+run: install .dev.vars
+	$(BIN)/diner-agent db upgrade
+	$(BIN)/diner-agent tenants load examples/demo-diner.yaml
+	@echo ""
+	@echo "Demo Diner is starting on http://localhost:$(PORT)"
+	@echo "  public menu:  http://localhost:$(PORT)/menu/demo-diner   (JSON: /menu/demo-diner.json)"
+	@echo "  text it:      $(BIN)/diner-agent sms --tenant demo-diner --from +15555550151 '86 the meatloaf' --url http://localhost:$(PORT)"
+	@echo "  parse only:   $(BIN)/diner-agent parse --tenant demo-diner 'coffee 3.25'"
+	@echo ""
+	PORT=$(PORT) $(BIN)/diner-agent serve --port $(PORT)
+
+lint: install
+	$(BIN)/lint-imports
+	$(BIN)/ruff check diner_agent tests bench
+
+test: install lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

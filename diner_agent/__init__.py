@@ -1,0 +1,1 @@
+"""Diner Agent: run a diner's menu from a phone."""

@@ -1,0 +1,80 @@
+"""create_app: the one place that sees every package and wires them together (DESIGN 2).
+
+`create_app(settings=None, **overrides)`: keyword overrides that name a setting (e.g. `database_url=`)
+replace it; `clock=` injects a time source (tests use a fake clock). Nothing is built at import time, so
+gunicorn's `diner_agent.app:create_app()` and the tests each get their own, independent app.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from diner_agent.bots.public import public_blueprint
+from diner_agent.commands.service import CommandService
+from diner_agent.config import Settings, load_settings
+from diner_agent.menu.store import MenuStore
+from diner_agent.wiring import build_service, utc_now
+
+log = logging.getLogger("diner_agent")
+
+
+@dataclass
+class Wiring:
+    """The collaborators one app was built with (tests and the CLI reach them via `app.extensions`)."""
+
+    settings: Settings
+    store: MenuStore
+    service: CommandService
+    clock: Callable[[], datetime]
+    close: Callable[[], None]
+
+
+def _settings(settings: Settings | None, overrides: dict[str, object]) -> Settings:
+    fields = {k: v for k, v in overrides.items() if k in Settings.model_fields}
+    if settings is None:
+        return load_settings(**fields)
+    return settings.model_copy(update=fields) if fields else settings
+
+
+def configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("diner_agent").setLevel(level.upper())
+
+
+def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
+    settings = _settings(settings, overrides)
+    clock = overrides.get("clock") or utc_now
+    configure_logging(settings.log_level)
+    for line in settings.feature_report():
+        log.info(line)
+    warning = settings.gateway_url_warning()
+    if warning:
+        log.warning(warning)
+
+    service, close = build_service(settings, clock=clock)  # type: ignore[arg-type]
+    store = service.store
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 256 * 1024  # no webhook or chat request needs more
+    if settings.trust_proxy:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.extensions["diner_agent"] = Wiring(settings, store, service, clock, close)  # type: ignore[arg-type]
+    app.register_blueprint(public_blueprint(store, clock))  # type: ignore[arg-type]
+
+    @app.get("/")
+    def index() -> tuple[str, int, dict[str, str]]:
+        return "Diner Agent is running. Public menus live at /menu/<diner-id>.\n", 200, {"Content-Type": "text/plain"}
+
+    return app
+
+
+def wiring(app: Flask) -> Wiring:
+    return app.extensions["diner_agent"]

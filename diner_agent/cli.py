@@ -1,0 +1,125 @@
+"""The `diner-agent` command (DESIGN 4.6): serve, db upgrade, tenants load/token, parse, sms, metrics export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+
+import click
+
+from diner_agent.config import Settings, load_settings
+from diner_agent.menu.db import upgrade
+from diner_agent.menu.store import MenuStore, UnknownTenant
+from diner_agent.menu.tenant_file import TenantFileError, load_tenants, read_tenant_file
+
+
+def _settings(ctx: click.Context) -> Settings:
+    if ctx.obj is None:
+        ctx.obj = load_settings()
+    return ctx.obj
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="diner-agent")
+def main() -> None:
+    """Run a diner's menu from a phone."""
+
+
+@main.command()
+@click.option("--port", type=int, default=None, help="Port to listen on (default: $PORT or 8791).")
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 (a server listens on all interfaces)
+@click.option("--workers", type=int, default=None, help="Worker processes (default: $WEB_CONCURRENCY or 1).")
+@click.option("--threads", type=int, default=4, show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, port: int | None, host: str, workers: int | None, threads: int) -> None:
+    """Run the production server (gunicorn), after bringing the database schema up to date."""
+    from diner_agent.server import run
+
+    settings = _settings(ctx)
+    upgrade(settings.database_url)
+    run(settings, host=host, port=port or settings.port, workers=workers or settings.web_concurrency, threads=threads)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create or migrate the schema to the latest version (safe to run again)."""
+    settings = _settings(ctx)
+    upgrade(settings.database_url)
+    click.echo("database is up to date")
+
+
+@main.group()
+def tenants() -> None:
+    """Diners: load them from a file, issue web-chat tokens."""
+
+
+@tenants.command("load")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--reset", is_flag=True, help="Make menus and hours exactly the file's (overwrites owner changes).")
+@click.pass_context
+def tenants_load(ctx: click.Context, file: str, reset: bool) -> None:
+    """Create or update the diners in FILE (DESIGN 4.1); all or nothing."""
+    settings = _settings(ctx)
+    try:
+        parsed = read_tenant_file(file)
+    except TenantFileError as exc:
+        raise click.ClickException(f"{file} was not loaded:\n  " + "\n  ".join(exc.problems)) from None
+    store = MenuStore.from_url(settings.database_url)
+    try:
+        report = load_tenants(store, parsed, reset=reset)
+    except TenantFileError as exc:
+        raise click.ClickException(f"{file} was not loaded:\n  " + "\n  ".join(exc.problems)) from None
+    finally:
+        store.close()
+    click.echo(f"loaded {file}: {report.summary()}")
+
+
+@tenants.command("token")
+@click.argument("tenant_id")
+@click.pass_context
+def tenants_token(ctx: click.Context, tenant_id: str) -> None:
+    """Print a new web-chat bearer token for TENANT_ID (the previous one stops working)."""
+    store = MenuStore.from_url(_settings(ctx).database_url)
+    try:
+        click.echo(store.issue_token(tenant_id))
+    except UnknownTenant:
+        raise click.ClickException(f"no tenant {tenant_id!r}; load it first with 'tenants load'") from None
+    finally:
+        store.close()
+
+
+@main.command()
+@click.option("--tenant", "tenant_id", required=True, help="Tenant id whose menu the text is read against.")
+@click.option("--no-llm", is_flag=True, help="Use the grammar only.")
+@click.argument("text", required=False)
+@click.pass_context
+def parse(ctx: click.Context, tenant_id: str, no_llm: bool, text: str | None) -> None:
+    """Print what a text means (DESIGN 4.2), one JSON line per message; applies nothing.
+
+    With no TEXT, reads one message per line from standard input.
+    """
+    from diner_agent.wiring import build_service
+
+    settings = _settings(ctx)
+    service, close = build_service(settings, use_llm=not no_llm)
+    try:
+        if service.store.tenant(tenant_id) is None:
+            raise click.ClickException(f"no tenant {tenant_id!r}; load it first with 'tenants load'")
+        lines: Iterable[str] = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
+        for line in lines:
+            meaning, reply = service.preview(tenant_id, line, use_llm=not no_llm)
+            click.echo(json.dumps({**meaning.contract(), "reply": reply}, ensure_ascii=False))
+            sys.stdout.flush()
+    finally:
+        close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

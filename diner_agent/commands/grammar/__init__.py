@@ -1,0 +1,127 @@
+"""The deterministic grammar: reads owner texts into commands in well under a millisecond, for free.
+
+A text is normalised, checked against whole-message keywords (YES, UNDO, HELP, MENU...), then cut at
+hard separators (new lines, ";", ". ", "also") into chunks. Each chunk is read as one clause if it can
+be; otherwise it is split at soft separators ("," / "and") into several clauses, each of which must read
+completely. Nothing half-read is ever returned as commands: one unreadable part and the answer is the
+most relevant problem ("Which pie...?") with no commands at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from diner_agent.commands.grammar.availability import availability
+from diner_agent.commands.grammar.closures import emergency, reopen
+from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.grammar.hours import hours
+from diner_agent.commands.grammar.keywords import keyword
+from diner_agent.commands.grammar.prices import price
+from diner_agent.commands.model import Command
+from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, normalize
+from diner_agent.commands.resolve import Match, resolver_for
+from diner_agent.menu.records import MenuSnapshot
+
+__all__ = ["GrammarResult", "Problem", "read"]
+
+_HARD_SPLIT = re.compile(
+    r"\s*(?:\n+|;+|(?<!\d)\.\s+|\s+also\s+|\s+then\s+|\s+and then\s+|\s+oh and\s+|\s+plus\s+|\s*\|\s*)\s*"
+)
+_SOFT_SPLIT = re.compile(
+    r"(\s*,\s*and\s+|\s*,\s*|\s*[!?]+\s*|\s+and\s+|\s+n\s+|\s+(?=(?:86|un-?86)\b)|(?<=\d)\s+(?=[a-z$]))"
+)
+_PARSERS = (reopen, emergency, hours, availability, price)
+_MAX_ATOMS = 10
+
+
+@dataclass(frozen=True)
+class GrammarResult:
+    """What the grammar made of a text: commands (all of it read), or a problem, or nothing at all."""
+
+    commands: tuple[Command, ...] = ()
+    matches: tuple[Match, ...] = ()
+    problem: Problem | None = None
+
+    @property
+    def fuzzy(self) -> bool:
+        return any(not m.certain for m in self.matches)
+
+    @property
+    def understood(self) -> bool:
+        return bool(self.commands)
+
+
+def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
+    """Read one owner text against a tenant's menu. Never raises on any input."""
+    if len(text) > MAX_GRAMMAR_CHARS:
+        return GrammarResult(
+            problem=Problem("That text is too long for me; send one or two changes per text.", 3, "invalid")
+        )
+    word = keyword(text)
+    if word is not None:
+        return GrammarResult(commands=(word,))
+    norm = normalize(text)
+    if not norm:
+        return GrammarResult()
+    ctx = Context.build(snapshot, resolver_for(snapshot), now)
+    commands: list[Command] = []
+    matches: list[Match] = []
+    for chunk in _HARD_SPLIT.split(norm):
+        if not chunk.strip():
+            continue
+        outcome = _read_chunk(chunk.strip(), ctx)
+        if not isinstance(outcome, Reading):
+            return GrammarResult(problem=outcome)
+        commands.extend(outcome.commands)
+        matches.extend(outcome.matches)
+    return GrammarResult(tuple(commands), tuple(matches))
+
+
+def _read_clause(clause: str, ctx: Context) -> Outcome:
+    best: Problem | None = None
+    for parser in _PARSERS:
+        outcome = parser(clause, ctx)
+        if isinstance(outcome, Reading):
+            return outcome
+        if isinstance(outcome, Problem) and (best is None or outcome.weight > best.weight):
+            best = outcome
+    return best
+
+
+def _read_chunk(chunk: str, ctx: Context) -> Reading | Problem | None:
+    """Read a chunk as the fewest clauses that each read completely (longest clauses tried first)."""
+    parts = _SOFT_SPLIT.split(chunk)
+    atoms = parts[0::2]
+    if len(atoms) > _MAX_ATOMS:
+        return _read_clause(chunk, ctx)
+    memo: dict[tuple[int, int], Outcome] = {}
+
+    def clause(i: int, j: int) -> Outcome:
+        if (i, j) not in memo:
+            text = "".join(parts[2 * i : 2 * j - 1]).strip(" ,")
+            memo[(i, j)] = _read_clause(text, ctx) if text else None
+        return memo[(i, j)]
+
+    # For each suffix, the reading with the fewest fuzzy item matches, then the fewest clauses.
+    solved: dict[int, tuple[tuple[int, int], Reading] | None] = {len(atoms): ((0, 0), Reading(()))}
+    for i in range(len(atoms) - 1, -1, -1):
+        solved[i] = None
+        for j in range(len(atoms), i, -1):
+            head, tail = clause(i, j), solved[j]
+            if not isinstance(head, Reading) or tail is None:
+                continue
+            fuzzy = sum(1 for m in head.matches if not m.certain)
+            score = (tail[0][0] + fuzzy, tail[0][1] + 1)
+            if solved[i] is None or score < solved[i][0]:  # type: ignore[index]
+                solved[i] = (score, Reading(head.commands + tail[1].commands, head.matches + tail[1].matches))
+    if solved[0] is not None and solved[0][1].commands:
+        return solved[0][1]
+    problems = [o for o in memo.values() if isinstance(o, Problem)]
+    whole = clause(0, len(atoms))
+    if isinstance(whole, Problem):
+        problems.insert(0, whole)
+    if not problems:
+        return None
+    return max(problems, key=lambda p: p.weight)

@@ -1,0 +1,186 @@
+"""Emergency closures ("emergency close, burst pipe", "close the diner until 4pm", "shut it down, no water")
+and reopening ("we're open again")."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.model import CloseEmergency, EmergencyValue, Reopen
+from diner_agent.commands.when import DAY_ATOM, TIME, WEEKDAYS, WhenError, find_days, opening, read_time
+from diner_agent.menu.hours import next_opening
+
+_CLOSE_VERB = (
+    r"emergency closure|emergency close|emergency closing|emergency|close down|closing down|shut down|"
+    r"shutting down|shut it down|shutting it down|shut everything down|shut us down|shut the doors|"
+    r"shutting the doors|close the doors|closing the doors|lock up|locking up|lock the doors|close up|closing up|"
+    r"closing|closed|close|shut|shutting|pause|pausing"
+)
+_NOW = r"now|right now|immediately|asap|right away|effective immediately|for now|at once"
+_OBJECT = (
+    r"the diner|the restaurant|the shop|the store|the place|the kitchen|the grill|everything|it|us|down|up|shop|doors"
+)
+_FILLER = frozenset(
+    """
+    we we're were we'll well i i'm im are is be will have to need to gotta got must 'll our the and so
+    sorry guys folks all everyone team ok okay unfortunately sadly heads up fyi please pls just
+    need have going gonna to for
+    """.split()
+)
+_SEPARATOR = re.compile(
+    r"\s*(?:[,:;(]|\s-+\s*|-+\s|\.\s|[!?]+\s*|\bbecause(?: of)?\b|\bdue to\b|\bbc\b|\bb/c\b|\bcuz\b|\bcause\b|"
+    r"\bsince\b|\bwith\b)\s*"
+)
+_UNTIL = re.compile(
+    r"\b(?:until|till|til|'til|thru|through|unt)\s+(?:(?P<notice>further notice|further|notice)|(?:at\s+)?(?P<time>"
+    + TIME.format(p="u_")
+    + r")(?:\s+(?P<tday>"
+    + DAY_ATOM.replace("(?P<", "(?P<t_")
+    + r"))?|(?P<day>"
+    + DAY_ATOM.replace("(?P<", "(?P<d_")
+    + r")(?:\s+(?:morning|am))?(?:\s+(?:at\s+|@\s*)?(?P<dtime>"
+    + TIME.format(p="d2_")
+    + r"))?)"
+    r"|\b(?:back|reopen(?:ing)?|open(?:ing)? again|open back up)\s+(?:at|by|around|in)\s+(?:(?P<btime>"
+    + TIME.format(p="b_")
+    + r")|(?P<bdur>an?|one|two|three|\d+|a couple(?: of)?|half an?)\s+(?P<bunit>hours?|hrs?|minutes?|mins?))"
+    r"|\bfor\s+(?P<dur>an?|one|two|three|\d+|a couple(?: of)?|half an?)\s+(?P<unit>hours?|hrs?|minutes?|mins?)"
+    r"|\b(?P<eod>for (?:the )?(?:rest of the )?(?:day|night|today|tonight)|rest of the day|today|tonight|the day)\b"
+)
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "a couple": 2,
+    "a couple of": 2,
+    "half a": 0.5,
+    "half an": 0.5,
+}
+_TIME_AT = re.compile(r"\b(?:at|@|by)\s+\d")
+
+
+def emergency(clause: str, ctx: Context) -> Outcome:
+    verb = re.search(rf"\b(?:{_CLOSE_VERB})\b", clause)
+    if verb is None:
+        return None
+    strong = "emergency" in clause or bool(re.search(r"\bshut(?:ting)? (?:it |everything |us )?down\b", clause))
+    parts = _SEPARATOR.split(clause, maxsplit=1)
+    head, reason = parts[0], (parts[1] if len(parts) > 1 else "")
+    if verb.start() >= len(head):  # "burst pipe - closing now": the verb is after the separator
+        head, reason = reason, head
+        if re.search(rf"\b(?:{_CLOSE_VERB})\b", head) is None:
+            return None
+    until_match = _UNTIL.search(head) or _UNTIL.search(reason)
+    if until_match and until_match.string is reason:
+        reason = (reason[: until_match.start()] + " " + reason[until_match.end() :]).strip(" ,.-")
+    if _TIME_AT.search(head) and not until_match:
+        return None  # "close at 3 today" is an hours change
+    rest = head
+    if until_match and until_match.string is head:
+        rest = head[: until_match.start()] + " " + head[until_match.end() :]
+    rest = re.sub(rf"\b(?:{_CLOSE_VERB})\b", " ", rest)
+    now_marker = re.search(rf"\b(?:{_NOW})\b", rest) is not None
+    rest = re.sub(rf"\b(?:{_NOW}|{_OBJECT})\b", " ", rest)
+    leftover = [w for w in re.findall(r"[a-z0-9']+", rest) if w not in _FILLER]
+    if leftover:
+        if not strong:
+            return None
+        reason = " ".join(filter(None, [" ".join(leftover), reason]))
+    try:
+        days, _ = find_days(head, ctx.today)
+    except WhenError:
+        days = []
+    eod = bool(until_match and until_match.group("eod"))
+    if not (strong or now_marker or reason or (until_match and not eod)):
+        if days or eod or re.search(r"\b(?:early|late)\b", clause):
+            return None  # "closed today" / "closed tomorrow": hours; "closing early": needs a time
+        if verb.group(0) not in ("closed", "closing", "close", "shut", "close up", "closing up", "lock up"):
+            return None
+    if days and not until_match and not (strong or now_marker):
+        return None
+    try:
+        until = _until(until_match, ctx) if until_match else None
+    except WhenError as exc:
+        return Problem(f"{exc} Nothing changed.", 3)
+    reason = _clean_reason(reason)
+    return Reading((CloseEmergency(value=EmergencyValue(until=until, reason=reason)),))
+
+
+def _clean_reason(reason: str) -> str | None:
+    reason = re.sub(
+        r"^(?:because(?: of)?|due to|bc|b/c|cuz|cause|since|of|with|we have|there's|theres|there is)\s+",
+        "",
+        reason.strip(" ,.-:;()!"),
+    )
+    reason = reason.strip(" ,.-:;()!")[:120]
+    return reason or None
+
+
+def _until(m: re.Match[str], ctx: Context) -> datetime | None:
+    local_now = ctx.now.astimezone(ctx.tz)
+    if m.group("notice"):
+        return None
+    if m.group("eod"):
+        return datetime.combine(ctx.today + timedelta(days=1), time(0, 0), ctx.tz)
+    duration, unit = m.group("dur") or m.group("bdur"), m.group("unit") or m.group("bunit")
+    if duration:
+        amount = float(_NUMBERS.get(duration, 0) or duration)
+        minutes = amount * (60 if unit.startswith("h") else 1)
+        return (local_now + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    token = m.group("time") or m.group("btime")
+    if token:
+        t = read_time(token)
+        day = ctx.today
+        if m.group("tday"):
+            keys, _ = find_days(m.group("tday"), ctx.today)
+            if keys and len(keys[0]) == 10:
+                day = datetime.fromisoformat(keys[0]).date()
+        candidates = [t.as_24h()] if (t.meridiem or t.explicit) else [t.as_24h(), ((t.hour + 12) % 24, t.minute)]
+        for offset in range(0, 8):
+            moments = sorted(
+                datetime.combine(day + timedelta(days=offset), time(h, mi), ctx.tz) for h, mi in candidates
+            )
+            for moment in moments:
+                if moment > local_now:
+                    return moment
+        return None
+    keys, _ = find_days(m.group("day"), ctx.today)
+    if not keys:
+        return None
+    key = keys[0]
+    if len(key) == 3:
+        delta = (WEEKDAYS.index(key) - ctx.today.weekday()) % 7 or 7
+        day = ctx.today + timedelta(days=delta)
+    else:
+        day = datetime.fromisoformat(key).date()
+    if m.group("dtime"):
+        hour, minute = opening(read_time(m.group("dtime")))
+        return datetime.combine(day, time(hour, minute), ctx.tz)
+    midnight = datetime.combine(day, time(0, 0), ctx.tz)
+    first_open = next_opening(ctx.snapshot, midnight - timedelta(seconds=1), days=1)
+    return first_open if first_open is not None else midnight
+
+
+_REOPEN = re.compile(
+    r"^(?:(?:ok|okay|all clear|good news|update|fyi|we(?:'re|re| are)|were|everyone|folks|guys|and)\s*[,!.-]*\s*)*"
+    r"(?:(?:back\s+)?open(?:ed)?\s+again|re-?open(?:ed|ing)?(?:\s+(?:now|the diner|up|the doors|for business))?|"
+    r"back\s+open|open\s+back\s+up|opening\s+back\s+up|back\s+(?:up\s+)?(?:and|n)\s+running|up\s+and\s+running(?:\s+again)?|"
+    r"back\s+in\s+business|open\s+for\s+business(?:\s+again)?|emergency(?:\s+is)?\s+over|"
+    r"(?:end|cancel|lift|clear|stop)\s+(?:the\s+)?(?:emergency(?:\s+clos(?:ure|ing))?|closure|emergency close)|"
+    r"all\s+clear|back(?:\s+up)?|open\s+now|now\s+open|open|doors\s+(?:are\s+)?open(?:\s+again)?|"
+    r"back\s+to\s+normal|business\s+as\s+usual|un-?close|end\s+closure)"
+    r"(?:\s*[,!.-]*\s*(?:again|now|everyone|folks|guys|y'?all|all clear|for business|come on in|"
+    r"we(?:'re|re| are)\s+open(?:\s+again)?))*$"
+)
+
+
+def reopen(clause: str, ctx: Context) -> Outcome:
+    if _REOPEN.match(clause):
+        return Reading((Reopen(),))
+    return None
+
+
+__all__ = ["emergency", "reopen", "Problem"]

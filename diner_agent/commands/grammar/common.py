@@ -1,0 +1,167 @@
+"""Shared pieces of the grammar: the parse context, readings, problems and item-list resolution."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from diner_agent.commands.model import Command
+from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown
+from diner_agent.menu.records import MenuSnapshot
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a clause is read against: one tenant's menu, and "now" in its timezone."""
+
+    snapshot: MenuSnapshot
+    resolver: Resolver
+    now: datetime  # aware
+    tz: ZoneInfo
+    today: date  # local
+
+    @classmethod
+    def build(cls, snapshot: MenuSnapshot, resolver: Resolver, now: datetime) -> Context:
+        tz = ZoneInfo(snapshot.tenant.timezone)
+        return cls(snapshot, resolver, now, tz, now.astimezone(tz).date())
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A clause read completely: commands ready to apply, and whether any item match was fuzzy."""
+
+    commands: tuple[Command, ...]
+    matches: tuple[Match, ...] = ()
+
+    @property
+    def fuzzy(self) -> bool:
+        return any(not m.certain for m in self.matches)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A clause that was meant as a command but cannot be applied; `message` is the owner's answer.
+
+    `weight` says how surely the text was meant as that command (3: certain, e.g. an invalid price;
+    1: only a loose shape matched), so the most relevant problem of several is the one reported.
+    """
+
+    message: str
+    weight: int = 2
+    kind: str = "invalid"  # ambiguous | unknown | invalid | incomplete | everything
+
+
+Outcome = Reading | Problem | None
+
+
+@dataclass
+class ItemList:
+    matches: list[Match] = field(default_factory=list)
+    problem: Problem | None = None
+
+
+_LIST_SPLIT = re.compile(r"(\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s+or\s+|\s+n\s+|\s*/\s*|\s+also\s+|\s+plus\s+)")
+_EDGE_LEAD = re.compile(
+    r"^(?:(?:the|our|all the|all of the|all our|all|any|some|just|also|more|a|an|those|these|that|this|your|my|"
+    r"both|both the|any more|any of the|every)\s+)+"
+)
+_EDGE_TRAIL = re.compile(
+    r"(?:\s+(?:today|tonight|for (?:the )?(?:rest of the )?(?:day|night|today|tonight|now|week|weekend|morning|"
+    r"lunch|dinner|breakfast)|for lunch|for dinner|for breakfast|right now|for now|now|anymore|any more|too|"
+    r"as well|also|guys|folks|sorry|till tomorrow|until tomorrow|til tomorrow|this morning|this afternoon|"
+    r"this evening|at the moment|atm|currently|already|either|again|both|items?|each|ea|per (?:order|plate|"
+    r"item|serving|piece|slice|cup|bowl)|a (?:plate|cup|slice|piece|bowl)|an order|on the menu|on menu|"
+    r"from now on|going forward|starting today|starting now|for sure))+$"
+)
+
+
+def trim_item_phrase(phrase: str) -> str:
+    phrase = phrase.strip(" ,.:;-!?'\"()")
+    phrase = _EDGE_LEAD.sub("", phrase)
+    phrase = _EDGE_TRAIL.sub("", phrase)
+    return phrase.strip(" ,.:;-!?'\"()")
+
+
+def problem_for(resolution: Resolution, ctx: Context) -> Problem:
+    if isinstance(resolution, Ambiguous):
+        names = [c.name for c in resolution.candidates[:5]]
+        listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        return Problem(f'Which "{resolution.phrase}": {listed}? Nothing changed.', 2, "ambiguous")
+    assert isinstance(resolution, Unknown)
+    if resolution.everything:
+        return Problem("I change one item at a time, by name (e.g. '86 meatloaf'). Nothing changed.", 3, "everything")
+    hint = f" Did you mean {resolution.suggestion.name}?" if resolution.suggestion else ""
+    label = resolution.phrase[:40] or "That"
+    return Problem(f'"{label}" is not on the menu.{hint} Nothing changed.', 2, "unknown")
+
+
+def resolve_items(phrase: str, ctx: Context) -> ItemList:
+    """Resolve one or several items ("patty melt and club sandwich", "mac and cheese"): the split with
+    every part certain wins, then the one with fewest fuzzy parts, then the fewest parts."""
+    phrase = trim_item_phrase(phrase)
+    if not phrase:
+        return ItemList(problem=Problem("Which item? Nothing changed.", 1, "incomplete"))
+    parts = _LIST_SPLIT.split(phrase)
+    atoms = parts[0::2]
+    if len(atoms) > 12:
+        resolution = _resolve(ctx.resolver, phrase)
+        if isinstance(resolution, Match):
+            return ItemList([resolution])
+        return ItemList(problem=problem_for(resolution, ctx))
+
+    def text(i: int, j: int) -> str:
+        return "".join(parts[2 * i : 2 * j - 1])
+
+    best: dict[int, tuple[tuple[int, int], list[Match]] | None] = {len(atoms): ((0, 0), [])}
+    for i in range(len(atoms) - 1, -1, -1):
+        choice = None
+        for j in range(len(atoms), i, -1):
+            rest = best.get(j)
+            if rest is None:
+                continue
+            resolution = _resolve(ctx.resolver, trim_item_phrase(text(i, j)))
+            if not isinstance(resolution, Match):
+                continue
+            if j - i > 1 and not _names_with_joiner(resolution, parts[2 * i + 1 : 2 * j - 1 : 2]):
+                continue  # "bacon, cheeseburger" is two items even though "Bacon Cheeseburger" exists
+            fuzzy = 0 if resolution.certain else 1
+            score = (rest[0][0] + fuzzy, rest[0][1] + 1)
+            if choice is None or score < choice[0]:
+                choice = (score, [resolution, *rest[1]])
+        best[i] = choice
+    found = best[0]
+    if found is not None:
+        unique: list[Match] = []
+        for match in found[1]:
+            if all(match.item.id != m.item.id for m in unique):
+                unique.append(match)
+        return ItemList(unique)
+    whole = _resolve(ctx.resolver, phrase)
+    if not isinstance(whole, Match) and (len(atoms) == 1 or isinstance(whole, Ambiguous)):
+        return ItemList(problem=problem_for(whole, ctx))
+    for atom in atoms:
+        resolution = _resolve(ctx.resolver, trim_item_phrase(atom))
+        if not isinstance(resolution, Match):
+            return ItemList(problem=problem_for(resolution, ctx))
+    return ItemList(problem=problem_for(whole, ctx))
+
+
+def _names_with_joiner(match: Match, separators: list[str]) -> bool:
+    """A phrase spanning list separators is one item only if that item's own name or alias has the
+    joining word ("Mac and Cheese", "b&g") and the match is exact, never by a shared word or a typo."""
+    if match.how not in ("exact", "alias") or any("," in sep or "/" in sep for sep in separators):
+        return False
+    labels = [match.item.name, *match.item.aliases]
+    return any(re.search(r"(?:\band\b|&|\bn\b|\+)", label.lower()) for label in labels)
+
+
+def _resolve(resolver: Resolver, phrase: str) -> Resolution:
+    return _memo(resolver, phrase)
+
+
+@lru_cache(maxsize=8192)
+def _memo(resolver: Resolver, phrase: str) -> Resolution:
+    return resolver.resolve(phrase)

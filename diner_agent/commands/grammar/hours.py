@@ -1,0 +1,168 @@
+"""Hours clauses: "open 7-3 on saturday", "closing at 2 today", "weekdays 6:30am-3pm", "closed mondays".
+
+Rather than one pattern per word order, the clause's days, time range or single times and keywords
+are picked out wherever they are; the clause is an hours change only if every other word is filler.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from diner_agent.commands.apply import ApplyError, new_hours
+from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.model import ChangeHours, HoursValue
+from diner_agent.commands.replies import day_label
+from diner_agent.commands.when import (
+    DAY_ATOM_RE,
+    RANGE_RE,
+    TIME_RE,
+    WhenError,
+    closing,
+    find_days,
+    hhmm,
+    opening,
+    read_range,
+    read_time,
+)
+from diner_agent.menu.hours import hours_on
+
+_OPEN_KW = r"open|opening|opens|open up|start|starting|starts|begin|begins|doors open|first seating|reopen|reopening"
+_CLOSE_KW = (
+    r"close|closing|closes|shut|shutting|shuts|end|ending|ends|done|finish|finishing|last call|lock up|"
+    r"locking up|close up|closing up|wrap up|stop serving"
+)
+_CLOSED_KW = r"closed|off|not open|no service|day off|won'?t be open|aren'?t open|not opening|dark"
+_KW_RE = re.compile(
+    rf"\b(?:(?P<closed>{_CLOSED_KW})|(?P<open>{_OPEN_KW})|(?P<close>{_CLOSE_KW})|(?P<hours>hours|hrs|schedule))\b"
+)
+_FILLER = frozenset(
+    """
+    we we're were we'll well i are is be will 'll our the hours hour hrs schedule now from on at @ starting
+    going forward every each this for to til till until and also new early late up only just gonna going
+    diner restaurant kitchen shop place doors of a an it its it's that normal regular usual same
+    change changing update set make move push shift let's lets do get please pls instead then by around
+    about like usually now-on hrs: -> - : , day days week weeks time times through thru ok okay so
+    yes noon later sooner earlier back back. still will'll shall o'clock oclock sharp
+    """.split()
+)
+_WORD = re.compile(r"[a-z0-9'@:>-]+")
+_UNTIL_BEFORE = re.compile(r"(?:till|til|until|to|thru|through)\s*$")
+_FROM_BEFORE = re.compile(r"(?:from|at|@|by)\s*$")
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def hours(clause: str, ctx: Context) -> Outcome:
+    keywords = list(_KW_RE.finditer(clause))
+    has_range = RANGE_RE.search(clause) is not None
+    if not keywords and not (has_range and DAY_ATOM_RE.search(clause)):
+        return None
+    if re.search(r"\b(?:until|till|til)\b", clause) and any(k.lastgroup == "closed" for k in keywords):
+        return None  # "closed until monday" is an emergency closure
+    try:
+        days, spans = find_days(clause, ctx.today)
+    except WhenError as exc:
+        return Problem(f"{exc} Nothing changed.", 3)
+    rest = clause
+    for start, end in spans:
+        rest = _blank(rest, start, end)
+
+    value: HoursValue | str | None = None
+    try:
+        rng = RANGE_RE.search(rest)
+        singles = []
+        if rng:
+            a, b = read_time(rng.group("a")), read_time(rng.group("b"))
+            start, end = read_range(a, b)
+            rest = _blank(rest, rng.start(), rng.end())
+            value = HoursValue(open=hhmm(start), close=hhmm(end))
+        for m in TIME_RE.finditer(rest):
+            singles.append((m, read_time(m.group(0))))
+        for m, _ in singles:
+            rest = _blank(rest, m.start(), m.end())
+    except WhenError as exc:
+        return Problem(f"{exc} Nothing changed.", 3)
+    except ValueError:
+        return None
+
+    kinds = {k.lastgroup for k in _KW_RE.finditer(rest)}
+    rest = _KW_RE.sub(" ", rest)
+    leftover = [w for w in _WORD.findall(rest) if w not in _FILLER]
+    if leftover:
+        return None
+    if value is not None and singles:
+        return None
+    if value is None and singles:
+        if "closed" in kinds:
+            # Only "closed at 3" reads as a closing time; "closed sundays, open at 7" is two clauses.
+            if {"open", "close"} & kinds or not re.search(r"\bclosed\s+(?:at|by|@)\s*\d", clause):
+                return None
+            kinds = kinds | {"close"}
+        value = _from_singles(clause, singles, kinds)
+        if value is None:
+            return None
+    if value is None:
+        if "closed" in kinds and days:
+            value = "closed"
+        elif ("open" in kinds or "close" in kinds) and (days or "early" in clause or "late" in clause):
+            target = day_label(days[0], ctx.today) if days else "today"
+            verb = "closing" if "close" in kinds else "opening"
+            return Problem(
+                f"What time? e.g. '{target} {verb} at 2' or '{target} 7-3'. Nothing changed.", 2, "incomplete"
+            )
+        else:
+            return None
+    elif "closed" in kinds and isinstance(value, HoursValue) and value.open and value.close:
+        return None  # "closed 2-4" (a break) is not something the grammar changes
+    if not days:
+        days = [ctx.today.isoformat()]
+    checked = _check(days, value, ctx)
+    if isinstance(checked, Problem):
+        return checked
+    return Reading((ChangeHours(target=days, value=value),))
+
+
+def _from_singles(clause: str, singles: list, kinds: set[str]) -> HoursValue | None:  # type: ignore[type-arg]
+    values: dict[str, str] = {}
+    for m, t in singles:
+        before = clause[: m.start()]
+        role = None
+        if _UNTIL_BEFORE.search(before):
+            role = "close"
+        else:
+            last = None
+            for k in _KW_RE.finditer(before):
+                last = k.lastgroup
+            if last in ("open", "close"):
+                role = last
+            elif last == "closed":
+                role = "close"
+            elif _FROM_BEFORE.search(before) and len(kinds & {"open", "close"}) == 1:
+                role = next(iter(kinds & {"open", "close"}))
+            elif len(kinds & {"open", "close"}) == 1:
+                role = next(iter(kinds & {"open", "close"}))
+        if role is None or role in values:
+            return None
+        values[role] = hhmm(opening(t) if role == "open" else closing(t))
+    return HoursValue(open=values.get("open"), close=values.get("close"))
+
+
+def _check(days: list[str], value: HoursValue | str, ctx: Context) -> Problem | None:
+    """Refuse a change that makes no sense against the current hours (a closed day given one time)."""
+    cmd = ChangeHours(target=days, value=value)
+    kept = 0
+    for key in days:
+        if len(key) == 3:
+            base = ctx.snapshot.weekly.get(key, ())
+        else:
+            base = hours_on(ctx.snapshot, date.fromisoformat(key))
+        try:
+            kept += new_hours(base, cmd, key, ctx.today) is not None
+        except ApplyError as exc:
+            return Problem(f"{exc} Nothing changed.", 3)
+    if not kept:
+        return Problem("Those days are all closed now; send both times (e.g. 'sat 8-2'). Nothing changed.", 3)
+    return None

@@ -1,0 +1,78 @@
+"""Turn a raw text into the canonical lowercase form the grammar reads.
+
+Phones and people vary: smart quotes, en dashes, emoji, "&" for "and", "pls" and "!!!" at the end.
+Normalising once here keeps every grammar rule simple and fast.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_GRAMMAR_CHARS = 600  # owner texts are short; longer input is not read by the grammar at all
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u2212": "-",
+        "\u2192": " -> ",
+        "\u00a0": " ",
+        "\uff04": "$",
+        "\u00a2": " cents",
+    }
+)
+_ALLOWED_PUNCT = set("$&:-/'.,;!?@#%+=>()\"")
+_SPACES = re.compile(r"\s+")
+_LEADING = re.compile(
+    r"^(?:(?:hey|hi|hello|yo|ok|okay|k|so|um|uh|hmm|fyi|heads up|quick one|update|also|and|oh|oops|alright|"
+    r"please|pls|plz|can you|could you|can u|could u|would you|pls can you|go ahead and|i need to|i need you to|"
+    r"i want to|we need to|need to|let's|lets|gotta)\b[\s,:!.-]*)+"
+)
+_TRAILING = re.compile(
+    r"(?:[\s,.!-]*\b(?:please|pls|plz|plse|thanks|thank you|thx|thnx|ty|tia|asap|k|ok|okay|now please|"
+    r"cheers|sorry|lol)\b)+[\s.!?]*$"
+)
+_TRAILING_PUNCT = re.compile(r"[\s.!?,;:~*]+$")
+_LEADING_PUNCT = re.compile(r"^[\s.!?,;:~*\-]+")
+
+
+def clean(text: str) -> str:
+    """Unicode-fold, drop control characters and symbols (emoji), map look-alike punctuation."""
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    out = []
+    for ch in text:
+        if ch.isalnum() or ch in _ALLOWED_PUNCT:
+            out.append(ch)
+        else:
+            # Control characters, emoji, symbols and any other whitespace become plain spaces.
+            out.append(" ")
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+def normalize(text: str) -> str:
+    """The grammar's view of a text: lowercase, folded, without greetings, politeness or trailing '!!'."""
+    text = clean(text).lower()
+    text = text.replace("&", " and ").replace(" + ", " and ")
+    text = _SPACES.sub(" ", text).strip()
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING_PUNCT.sub("", text)
+        text = _LEADING.sub("", text)
+        text = _TRAILING.sub("", text)
+        text = _TRAILING_PUNCT.sub("", text)
+    return text
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -1,0 +1,221 @@
+"""Map the words an owner used for an item onto the tenant's real menu, or say why not. Never guess.
+
+Tiers, first hit wins: exact name (case, punctuation and plural folded), alias, a word match that only
+one item has ("waffle" -> Belgian Waffle), then typo-tolerant fuzzy matching with rapidfuzz. The first
+three are certain; a fuzzy match must be confirmed. Several items sharing the words ("pie") is a
+question listing them; no match is "not on the menu" with the closest name as a hint.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from diner_agent.commands.normalize import strip_accents
+from diner_agent.menu.records import MenuItem, MenuSnapshot
+
+FUZZY_MIN = 85.0  # below this a typo match is not offered
+FUZZY_MARGIN = 4.0  # a runner-up this close makes a fuzzy match ambiguous
+SUGGEST_MIN = 60.0
+TOKEN_TYPO_MIN = 80.0
+_STOP = frozenset({"the", "a", "an", "of", "and", "n", "with", "w", "our", "some", "any", "my", "your", "order"})
+_EVERYTHING = frozenset(
+    {
+        "everything", "all", "all items", "whole menu", "entire menu", "everything on the menu", "all of it",
+        "menu", "items", "all food", "all the food", "every item", "all the items", "everything else", "it all",
+        "the whole menu", "the menu", "stuff", "everything today",
+    }
+)  # fmt: skip
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+How = Literal["exact", "alias", "word", "fuzzy"]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    item: MenuItem
+    how: How
+
+    @property
+    def certain(self) -> bool:
+        return self.how != "fuzzy"
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    phrase: str
+    candidates: tuple[MenuItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    phrase: str
+    suggestion: MenuItem | None
+    everything: bool = False
+
+
+Resolution = Match | Ambiguous | Unknown
+
+
+def singular(token: str) -> str:
+    if len(token) <= 3 or token.endswith("ss") or token.endswith("us"):
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith(("ches", "shes", "sses", "xes", "oes")):
+        return token[:-2]
+    if token.endswith("s"):
+        return token[:-1]
+    return token
+
+
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "single": "1", "double": "2", "triple": "3",
+}  # fmt: skip
+
+
+def tokens(text: str) -> list[str]:
+    """Folded, singular, stop-word-free tokens: the unit every comparison works on."""
+    text = strip_accents(text.lower()).replace("&", " and ").replace("'", "")
+    return [_NUMBER_WORDS.get(t) or singular(t) for t in _NON_WORD.split(text) if t and t not in _STOP]
+
+
+def key_of(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+class Resolver:
+    """An index over one menu snapshot; build once per menu version (see `resolver_for`)."""
+
+    def __init__(self, items: tuple[MenuItem, ...]) -> None:
+        self.items = items
+        self.by_name: dict[str, list[MenuItem]] = {}
+        self.by_alias: dict[str, list[MenuItem]] = {}
+        self.by_squashed: dict[str, list[MenuItem]] = {}
+        self.word_sets: list[tuple[frozenset[str], MenuItem]] = []
+        self.choices: list[str] = []
+        self.choice_items: list[MenuItem] = []
+        for item in items:
+            labels = [(item.name, self.by_name)] + [(a, self.by_alias) for a in item.aliases]
+            for label, index in labels:
+                key = key_of(label)
+                if not key:
+                    continue
+                _add(index, key, item)
+                _add(self.by_squashed, key.replace(" ", ""), item)
+                self.word_sets.append((frozenset(key.split()), item))
+                self.choices.append(key)
+                self.choice_items.append(item)
+        self.vocabulary = frozenset(w for words, _ in self.word_sets for w in words)
+
+    def resolve(self, phrase: str) -> Resolution:
+        key = key_of(phrase)
+        if not key:
+            return Unknown(phrase.strip(), None)
+        if key in _EVERYTHING or phrase.strip() in _EVERYTHING:
+            return Unknown(phrase.strip(), None, everything=True)
+        for index, how in ((self.by_name, "exact"), (self.by_alias, "alias")):
+            found = index.get(key)
+            if found:
+                return _one(phrase, found, how)  # type: ignore[arg-type]
+        squashed = self.by_squashed.get(key.replace(" ", ""))
+        if squashed:
+            return _one(phrase, squashed, "exact")
+        words = frozenset(key.split())
+        holders = _unique_items(item for item_words, item in self.word_sets if words <= item_words)
+        if holders:
+            return _one(phrase, holders, "word")
+        return self._fuzzy(phrase, key, words)
+
+    def _close_to_menu(self, word: str) -> bool:
+        """Could this word be a menu word, perhaps mistyped? Numbers and short words must match exactly."""
+        if word in self.vocabulary:
+            return True
+        if len(word) < 4 or any(ch.isdigit() for ch in word):
+            return False
+        return any(fuzz.ratio(word, known) >= TOKEN_TYPO_MIN for known in self.vocabulary)
+
+    def _fuzzy(self, phrase: str, key: str, words: frozenset[str]) -> Resolution:
+        if not all(self._close_to_menu(w) for w in words):
+            # A word that is nowhere near the menu ("lobster", "2.75"): never a match, at most a hint.
+            scorer = fuzz.WRatio if len(key) >= 5 else fuzz.ratio
+            best = process.extractOne(key, self.choices, scorer=scorer)
+            hint = self.choice_items[best[2]] if best and best[1] >= SUGGEST_MIN else None
+            return Unknown(phrase.strip(), hint)
+        # A typo in one word of several ("chese omlet"): every word must be close to a word of the item.
+        if all(len(w) >= 4 or w in self.vocabulary for w in words):
+            typo_holders = _unique_items(
+                item
+                for item_words, item in self.word_sets
+                if all(w in item_words or any(fuzz.ratio(w, iw) >= TOKEN_TYPO_MIN for iw in item_words) for w in words)
+            )
+            if len(typo_holders) == 1:
+                return Match(typo_holders[0], "fuzzy")
+            if len(typo_holders) > 1:
+                exact_size = [i for i in typo_holders if len(key_of(i.name).split()) == len(words)]
+                if len(exact_size) == 1:
+                    return Match(exact_size[0], "fuzzy")
+                return Ambiguous(phrase.strip(), tuple(typo_holders))
+        scorer = fuzz.WRatio if len(key) >= 5 else fuzz.ratio
+        best: dict[int, tuple[float, MenuItem]] = {}
+        for _choice, score, index in process.extract(key, self.choices, scorer=scorer, limit=8):
+            item = self.choice_items[index]
+            if item.id not in best or best[item.id][0] < score:
+                best[item.id] = (score, item)
+        ranked = sorted(best.values(), key=lambda pair: -pair[0])
+        if not ranked:
+            return Unknown(phrase.strip(), None)
+        top_score, top = ranked[0]
+        if top_score >= FUZZY_MIN:
+            close = [item for score, item in ranked if score >= max(FUZZY_MIN, top_score - FUZZY_MARGIN)]
+            if len(close) > 1:
+                return Ambiguous(phrase.strip(), tuple(close))
+            return Match(top, "fuzzy")
+        return Unknown(phrase.strip(), top if top_score >= SUGGEST_MIN else None)
+
+
+def _add(index: dict[str, list[MenuItem]], key: str, item: MenuItem) -> None:
+    bucket = index.setdefault(key, [])
+    if item not in bucket:
+        bucket.append(item)
+
+
+def _unique_items(items) -> list[MenuItem]:  # type: ignore[no-untyped-def]
+    out: list[MenuItem] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _one(phrase: str, found: list[MenuItem], how: How) -> Resolution:
+    if len(found) == 1:
+        return Match(found[0], how)
+    return Ambiguous(phrase.strip(), tuple(found))
+
+
+_cache: OrderedDict[tuple[str, int], Resolver] = OrderedDict()
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 512
+
+
+def resolver_for(snapshot: MenuSnapshot) -> Resolver:
+    """The resolver of a snapshot, shared by every message while the tenant's menu version is unchanged."""
+    key = (snapshot.tenant.id, snapshot.tenant.version)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None and (found.items is snapshot.items or found.items == snapshot.items):
+            _cache.move_to_end(key)
+            return found
+    built = Resolver(snapshot.items)
+    with _cache_lock:
+        _cache[key] = built
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return built

@@ -1,0 +1,102 @@
+"""From a text to the commands it means: the grammar first, an LLM only for what the grammar cannot
+read, and the apply-or-ask policy (DESIGN 3.4)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from diner_agent.commands import grammar
+from diner_agent.commands.llm import LlmRateLimited, LlmReader, LlmUnavailable
+from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
+from diner_agent.commands.money import to_cents_str
+from diner_agent.commands.replies import NOT_UNDERSTOOD
+from diner_agent.menu.records import MenuSnapshot
+
+LARGE_CHANGE = 0.5  # a price moving by more than half is confirmed first
+MANY_CHANGES = 5  # more changes than this in one text are confirmed first
+
+Source = Literal["grammar", "llm", "none"]
+
+
+@dataclass(frozen=True)
+class Understanding:
+    text: str
+    source: Source
+    commands: tuple[Command, ...] = ()
+    needs_confirmation: bool = False
+    reply: str | None = None  # the question or explanation when there are no commands
+    reasons: tuple[str, ...] = field(default_factory=tuple)  # why confirmation is needed
+
+    def contract(self) -> dict:
+        """The first four keys of the DESIGN 4.2 parse output (the caller adds `reply`)."""
+        return {
+            "text": self.text,
+            "source": self.source,
+            "needs_confirmation": self.needs_confirmation,
+            "commands": [c.contract() for c in self.commands],
+        }
+
+
+def confirmation_reasons(
+    commands: tuple[Command, ...], snapshot: MenuSnapshot, *, source: Source, fuzzy: bool
+) -> tuple[str, ...]:
+    reasons = []
+    if source == "llm":
+        reasons.append("llm")
+    if fuzzy:
+        reasons.append("fuzzy")
+    for cmd in commands:
+        if isinstance(cmd, UpdatePrice):
+            item = snapshot.item_named(cmd.target)
+            if item is not None and item.price_cents > 0:
+                change = abs(to_cents_str(cmd.value) - item.price_cents) / item.price_cents
+                if change > LARGE_CHANGE:
+                    reasons.append("large")
+                    break
+    if sum(1 for c in commands if c.action in CHANGE_ACTIONS) > MANY_CHANGES:
+        reasons.append("many")
+    return tuple(reasons)
+
+
+def understand(
+    text: str,
+    snapshot: MenuSnapshot,
+    now: datetime,
+    *,
+    llm: LlmReader | None = None,
+    deadline: float | None = None,
+) -> Understanding:
+    """Never raises for any text; `llm` is only consulted when the grammar found no command shape at all."""
+    result = grammar.read(text, snapshot, now)
+    if result.commands:
+        reasons = confirmation_reasons(result.commands, snapshot, source="grammar", fuzzy=result.fuzzy)
+        return Understanding(text, "grammar", result.commands, bool(reasons), None, reasons)
+    problem = result.problem
+    if llm is not None and (problem is None or problem.weight <= 1) and text.strip():
+        try:
+            reading = llm.read(text, snapshot, now, deadline=deadline)
+        except LlmRateLimited as exc:
+            wait = max(1, math.ceil(exc.retry_after))
+            return Understanding(
+                text,
+                "none",
+                reply=(
+                    f"I'm reading a lot of free-form texts right now; try again in {wait}s, or use a simple "
+                    "command like '86 meatloaf' or 'coffee 2.75'."
+                ),
+            )
+        except LlmUnavailable:
+            reading = None
+        if reading is not None and reading.commands:
+            changes = tuple(c for c in reading.commands if c.action in CHANGE_ACTIONS)
+            if changes:
+                reasons = confirmation_reasons(changes, snapshot, source="llm", fuzzy=False)
+                return Understanding(text, "llm", changes, True, None, reasons)
+        if reading is not None and reading.problem:
+            return Understanding(text, "llm", reply=reading.problem)
+    if problem is not None:
+        return Understanding(text, "grammar", reply=problem.message)
+    return Understanding(text, "none", reply=NOT_UNDERSTOOD)

@@ -1,0 +1,277 @@
+"""Days and times as owners write them, read relative to the diner's local date.
+
+Days: weekday names and abbreviations (weekly hours), "weekdays"/"weekends"/"every day", ranges
+("mon-fri"), and dates ("today", "tomorrow", "this saturday", "12/24", "dec 24", "christmas").
+Times: "7", "7am", "6:30", "14:00", "0630", "noon". A bare hour is read by its role: as an opening
+time 5-11 is morning and 1-4 afternoon; as a closing time 1-11 is afternoon or evening.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_WORDS = {
+    "mon": "mondays|monday|mon|mondy|mnday",
+    "tue": "tuesdays|tuesday|tues|tue|tuesdy|tu",
+    "wed": "wednesdays|wednesday|wednsday|wensday|wendsday|weds|wed",
+    "thu": "thursdays|thursday|thrusday|thursdy|thurs|thur|thu|thr",
+    "fri": "fridays|friday|fri|frid",
+    "sat": "saturdays|saturday|saterday|sat",
+    "sun": "sundays|sunday|sun",
+}
+WEEKDAY_RE = "(?:" + "|".join(_WEEKDAY_WORDS.values()) + ")"
+_WEEKDAY_LOOKUP = [(re.compile(rf"^(?:{words})$"), key) for key, words in _WEEKDAY_WORDS.items()]
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+MONTH_RE = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+_HOLIDAYS = (
+    r"christmas eve|xmas eve|christmas day|christmas|xmas|new year'?s eve|nye|new year'?s day|new years|"
+    r"new year|thanksgiving|turkey day|july 4th|4th of july|fourth of july|independence day|"
+    r"the day after tomorrow|day after tomorrow"
+)
+
+DAY_ATOM = (
+    r"(?:(?P<rel>this|next|coming|this coming)\s+)?(?P<wd>" + WEEKDAY_RE + r")(?:\s+(?P<only>only))?\b"
+    r"|(?P<group>week ?days?|weekends?|wknds?|wkends?|every ?day|each day|daily|all week|7 days(?: a week)?|"
+    r"seven days(?: a week)?)\b"
+    r"|(?P<today>today|tonight|tonite|this evening|this morning|this afternoon|tday|2day)\b"
+    r"|(?P<tomorrow>tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|tmrow|tomm|2morrow|2moro|tmro)\b"
+    r"|(?P<holiday>" + _HOLIDAYS + r")\b"
+    r"|(?P<md>(?P<mm>1[0-2]|0?[1-9])/(?P<dd>3[01]|[12]\d|0?[1-9])(?:/(?P<yy>\d{2}|\d{4}))?)(?![\d/])"
+    r"|(?P<mname>" + MONTH_RE + r")\s+(?P<mday>3[01]|[12]\d|0?[1-9])" + _ORD + r"\b"
+    r"|(?P<mday2>3[01]|[12]\d|0?[1-9])" + _ORD + r"\s+(?:of\s+)?(?P<mname2>" + MONTH_RE + r")\b"
+)
+DAY_ATOM_RE = re.compile(r"\b(?:on\s+|every\s+|for\s+)?(?:" + DAY_ATOM + ")")
+_RANGE_SEP = re.compile(r"^\s*(?:-|to|thru|through|till|til|until)\s*$")
+_LIST_SEP = re.compile(r"^\s*(?:,|and|or|/|\+|,\s*and)?\s*$")
+
+
+class WhenError(ValueError):
+    """A day or time that does not exist, with a message for the owner."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayAtom:
+    start: int
+    end: int
+    keys: tuple[str, ...]  # weekday keys or ISO dates
+    weekday: str | None  # set when this atom is a plain weekday (can start or end a range)
+
+
+def _weekday_key(word: str) -> str:
+    for pattern, key in _WEEKDAY_LOOKUP:
+        if pattern.match(word):
+            return key
+    raise KeyError(word)
+
+
+def _next_weekday(today: date, key: str, *, strictly_after: bool) -> date:
+    delta = (WEEKDAYS.index(key) - today.weekday()) % 7
+    if delta == 0 and strictly_after:
+        delta = 7
+    return today + timedelta(days=delta)
+
+
+def _upcoming(today: date, month: int, day: int, year: int | None = None) -> date:
+    try:
+        if year is not None:
+            return date(year, month, day)
+        candidate = date(today.year, month, day)
+        if candidate < today:
+            candidate = date(today.year + 1, month, day)
+        return candidate
+    except ValueError:
+        raise WhenError(f"{month}/{day} is not a date.") from None
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _holiday(name: str, today: date) -> date:
+    name = name.replace("'", "")
+    if "after tomorrow" in name:
+        return today + timedelta(days=2)
+    if "eve" in name and ("christmas" in name or "xmas" in name):
+        return _upcoming(today, 12, 24)
+    if "christmas" in name or "xmas" in name:
+        return _upcoming(today, 12, 25)
+    if name == "nye" or "years eve" in name or "year eve" in name:
+        return _upcoming(today, 12, 31)
+    if "new year" in name:
+        return _upcoming(today, 1, 1)
+    if "thanksgiving" in name or "turkey" in name:
+        day = _nth_weekday(today.year, 11, 3, 4)
+        return day if day >= today else _nth_weekday(today.year + 1, 11, 3, 4)
+    return _upcoming(today, 7, 4)
+
+
+def _atom(match: re.Match[str], today: date) -> DayAtom:
+    g = match.groupdict()
+    span = (match.start(), match.end())
+    if g["wd"]:
+        key = _weekday_key(g["wd"])
+        if g["rel"] or g["only"]:
+            day = _next_weekday(today, key, strictly_after=g["rel"] == "next")
+            return DayAtom(*span, (day.isoformat(),), None)
+        return DayAtom(*span, (key,), key)
+    if g["group"]:
+        word = g["group"]
+        if word.startswith("week") and "end" not in word:
+            keys = WEEKDAYS[:5]
+        elif "end" in word or word.startswith("wk"):
+            keys = WEEKDAYS[5:]
+        else:
+            keys = WEEKDAYS
+        return DayAtom(*span, keys, None)
+    if g["today"]:
+        return DayAtom(*span, (today.isoformat(),), None)
+    if g["tomorrow"]:
+        return DayAtom(*span, ((today + timedelta(days=1)).isoformat(),), None)
+    if g["holiday"]:
+        return DayAtom(*span, (_holiday(g["holiday"], today).isoformat(),), None)
+    if g["md"]:
+        year = None
+        if g["yy"]:
+            year = int(g["yy"]) + (2000 if len(g["yy"]) == 2 else 0)
+        return DayAtom(*span, (_upcoming(today, int(g["mm"]), int(g["dd"]), year).isoformat(),), None)
+    month = _MONTHS[(g["mname"] or g["mname2"]).rstrip(".")]
+    day_of_month = int(g["mday"] or g["mday2"])
+    return DayAtom(*span, (_upcoming(today, month, day_of_month).isoformat(),), None)
+
+
+def find_days(text: str, today: date) -> tuple[list[str], list[tuple[int, int]]]:
+    """All days named in `text` (in order, deduplicated) and the spans they cover.
+
+    Weekday ranges ("mon-fri", "tuesday thru saturday") expand, wrapping past Sunday when needed.
+    """
+    atoms = [_atom(m, today) for m in DAY_ATOM_RE.finditer(text)]
+    keys: list[str] = []
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(atoms):
+        atom = atoms[i]
+        nxt = atoms[i + 1] if i + 1 < len(atoms) else None
+        if nxt is not None and atom.weekday and nxt.weekday and _RANGE_SEP.match(text[atom.end : nxt.start]):
+            a, b = WEEKDAYS.index(atom.weekday), WEEKDAYS.index(nxt.weekday)
+            run = [WEEKDAYS[(a + k) % 7] for k in range((b - a) % 7 + 1)]
+            keys.extend(run)
+            spans.append((atom.start, nxt.end))
+            i += 2
+            continue
+        keys.extend(atom.keys)
+        spans.append((atom.start, atom.end))
+        i += 1
+    seen: list[str] = []
+    for key in keys:
+        if key not in seen:
+            seen.append(key)
+    return seen, spans
+
+
+# --- times ------------------------------------------------------------------------------------------
+
+TIME = (
+    r"(?:noon|midday|midnight"
+    r"|(?P<{p}h>\d{{1,2}})(?:[:.](?P<{p}m>\d{{2}}))?\s?(?P<{p}ap>a\.?m\.?|p\.?m\.?|a|p)(?![a-z])"
+    r"|(?P<{p}hh>\d{{1,2}})[:.](?P<{p}mm>\d{{2}})(?!\d)"
+    r"|(?P<{p}mil>[01]\d|2[0-3])(?P<{p}milm>[0-5]\d)(?!\d)(?!\s?(?:am|pm|a\b|p\b))"
+    r"|(?P<{p}b>\d{{1,2}})(?![\d:.]|\s?(?:a\.?m|p\.?m|a\b|p\b)))"
+)
+TIME_RE = re.compile(r"(?<![\d$.,])" + TIME.format(p=""))
+RANGE_RE = re.compile(
+    r"(?<![\d$.,])(?:from\s+)?(?P<a>"
+    + TIME.format(p="a_")
+    + r")\s*(?:-+|to|till|til|until|thru|through|~|>|->)\s*(?P<b>"
+    + TIME.format(p="b_")
+    + r")"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockTime:
+    hour: int
+    minute: int
+    meridiem: str | None  # "am" | "pm" | None
+    explicit: bool  # 24-hour, military or a word: taken as written
+
+    def as_24h(self) -> tuple[int, int]:
+        hour = self.hour
+        if self.meridiem == "am":
+            hour = 0 if hour == 12 else hour
+        elif self.meridiem == "pm":
+            hour = hour if hour == 12 else hour + 12
+        return hour % 24, self.minute
+
+
+def read_time(text: str) -> ClockTime:
+    """Read one time token (already matched by TIME_RE); raises WhenError for 25:00, 7:75, 13pm."""
+    word = text.strip().lower()
+    if word in ("noon", "midday"):
+        return ClockTime(12, 0, None, True)
+    if word == "midnight":
+        return ClockTime(0, 0, None, True)
+    m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s?(a\.?m\.?|p\.?m\.?|a|p)?", word)
+    military = re.fullmatch(r"([01]\d|2[0-3])([0-5]\d)", word)
+    if military:
+        return ClockTime(int(military.group(1)), int(military.group(2)), None, True)
+    if not m:
+        raise WhenError(f"{text!r} is not a time.")
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    meridiem = None
+    if m.group(3):
+        meridiem = "am" if m.group(3).startswith("a") else "pm"
+    if minute > 59:
+        raise WhenError(f"{text} is not a time (minutes go to 59).")
+    if meridiem and not 1 <= hour <= 12:
+        raise WhenError(f"{text} is not a time.")
+    if hour > 24 or (hour == 24 and minute):
+        raise WhenError(f"{text} is not a time (hours go to 23).")
+    if hour == 24:
+        return ClockTime(0, 0, None, True)
+    explicit = meridiem is None and (hour == 0 or hour > 12 or m.group(1).startswith("0"))
+    return ClockTime(hour, minute, meridiem, explicit)
+
+
+def opening(t: ClockTime) -> tuple[int, int]:
+    if t.meridiem or t.explicit:
+        return t.as_24h()
+    hour = t.hour
+    if 1 <= hour <= 4:
+        hour += 12
+    return hour % 24, t.minute
+
+
+def closing(t: ClockTime) -> tuple[int, int]:
+    if t.meridiem or t.explicit:
+        return t.as_24h()
+    hour = t.hour
+    if 1 <= hour <= 11:
+        hour += 12
+    return hour % 24, t.minute
+
+
+def read_range(a: ClockTime, b: ClockTime) -> tuple[tuple[int, int], tuple[int, int]]:
+    """An opening and a closing time from a range like 7-3, 5-9pm, 6:30am-3pm or 06:00-14:00."""
+    if a.meridiem is None and not a.explicit and b.meridiem:
+        b24 = b.as_24h()
+        inherited = ClockTime(a.hour, a.minute, b.meridiem, False).as_24h()
+        if inherited < b24:
+            a = ClockTime(a.hour, a.minute, b.meridiem, False)
+    start = opening(a)
+    end = closing(b)
+    if not (b.meridiem or b.explicit) and end <= start and b.hour == 12:
+        end = (0, b.minute)  # "5pm-12": midnight
+    return start, end
+
+
+def hhmm(value: tuple[int, int]) -> str:
+    return f"{value[0]:02d}:{value[1]:02d}"

@@ -1,0 +1,147 @@
+"""Settings: the only reader of environment variables, `.env` and `.dev.vars`.
+
+Every other module receives a `Settings` instance (or values taken from one) from `create_app` or the
+CLI, so tests build settings explicitly and nothing reads the environment at import time.
+Missing credentials never fail validation: they switch the feature off, and `feature_report()` says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SQLITE_URL = "sqlite:///instance/diner-agent.db"
+DEFAULT_MODEL = "@cf/meta/llama-3.1-8b-instruct-fast"
+
+# The integration guide this project grew from names a host Cloudflare does not have.
+_WRONG_GATEWAY_HOST = re.compile(r"^https?://api\.ai\.cloudflare\.com", re.IGNORECASE)
+_GATEWAY_URL_FORM = "https://gateway.ai.cloudflare.com/v1/{account_id}/{gateway_id}"
+
+
+class Settings(BaseSettings):
+    """Deployment settings (DESIGN 4.5). Field names are the environment variable names, case-insensitive."""
+
+    model_config = SettingsConfigDict(
+        env_file=(".env", ".dev.vars"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    database_url: str = DEFAULT_SQLITE_URL
+    redis_url: str | None = None
+    public_base_url: str | None = None
+
+    twilio_auth_token: SecretStr | None = None
+    twilio_account_sid: str | None = None
+    # Where outbound SMS (late answers) go; tests point it at a loopback fake.
+    twilio_api_url: str | None = None
+
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    admin_token: SecretStr | None = None
+
+    cloudflare_ai_gateway_url: str | None = None
+    cloudflare_ai_gateway_token: SecretStr | None = None
+    cloudflare_account_id: str | None = None
+    cloudflare_api_token: SecretStr | None = None
+    cloudflare_api_base: str = "https://api.cloudflare.com/client/v4"
+
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = DEFAULT_MODEL
+
+    ai_rate_limit: str = "10/minute"
+    ai_rate_limit_mode: Literal["reject", "queue"] = "reject"
+    ai_queue_max_wait: float = Field(default=8.0, ge=0)
+    ai_cache_ttl: int = Field(default=300, ge=0)
+    ai_cache_scope: Literal["tenant", "shared"] = "tenant"
+
+    # Not in the contract, but useful to operators; all have safe defaults.
+    tenants_file: Path | None = None
+    log_level: str = "INFO"
+    trust_proxy: bool = False  # apply ProxyFix (one proxy) when behind a TLS-terminating load balancer
+    web_concurrency: int = Field(default=1, ge=1)
+    port: int = Field(default=8791, ge=1, le=65535)
+
+    @field_validator(
+        "redis_url",
+        "public_base_url",
+        "twilio_account_sid",
+        "twilio_api_url",
+        "cloudflare_ai_gateway_url",
+        "cloudflare_account_id",
+        "llm_base_url",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """Treat `KEY=` in a .env file as not configured rather than as an empty URL."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator(
+        "twilio_auth_token",
+        "slack_signing_secret",
+        "slack_bot_token",
+        "admin_token",
+        "cloudflare_ai_gateway_token",
+        "cloudflare_api_token",
+        "llm_api_key",
+        mode="before",
+    )
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def gateway_url_warning(self) -> str | None:
+        """A start-up warning when CLOUDFLARE_AI_GATEWAY_URL has the integration guide's wrong form."""
+        url = self.cloudflare_ai_gateway_url
+        if url and _WRONG_GATEWAY_HOST.match(url):
+            return (
+                f"CLOUDFLARE_AI_GATEWAY_URL={url!r} uses api.ai.cloudflare.com, which Cloudflare does not "
+                f"serve. Use {_GATEWAY_URL_FORM} (the client adds /compat/chat/completions)."
+            )
+        return None
+
+    def feature_report(self) -> list[str]:
+        """One line per feature that is switched off for lack of settings (logged at start-up)."""
+        lines = []
+        if self.twilio_auth_token is None:
+            lines.append("SMS webhook disabled: TWILIO_AUTH_TOKEN is not set, so every /sms request is refused.")
+        if self.slack_signing_secret is None:
+            lines.append("Slack disabled: SLACK_SIGNING_SECRET is not set, so /slack/events answers 503.")
+        if self.admin_token is None:
+            lines.append("Admin dashboard disabled: ADMIN_TOKEN is not set.")
+        if not (self.cloudflare_ai_gateway_url or self.cloudflare_account_id or self.llm_base_url):
+            lines.append(
+                "LLM disabled: none of CLOUDFLARE_AI_GATEWAY_URL, CLOUDFLARE_ACCOUNT_ID or LLM_BASE_URL is set; "
+                "only the command grammar reads texts."
+            )
+        if self.public_base_url is None:
+            lines.append(
+                "PUBLIC_BASE_URL is not set: Twilio signatures are checked against the request URL, "
+                "which fails behind a TLS-terminating proxy."
+            )
+        return lines
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment and dotenv files, with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

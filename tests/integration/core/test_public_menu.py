@@ -1,0 +1,105 @@
+"""The public menu contract (DESIGN 4.3) through the app, and how a change shows up at once."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from diner_agent.app import create_app, wiring
+from diner_agent.commands.model import Inbound
+
+
+@pytest.fixture
+def app(store, db_url, clock):
+    app = create_app(database_url=db_url, clock=clock)
+    yield app
+    wiring(app).close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_menu_json_has_exactly_the_contract_shape(client):
+    response = client.get("/menu/blue-plate.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    doc = response.get_json()
+    assert list(doc) == [
+        "tenant",
+        "name",
+        "timezone",
+        "currency",
+        "open_now",
+        "closure",
+        "hours",
+        "special_hours",
+        "items",
+    ]
+    assert doc["tenant"] == "blue-plate" and doc["currency"] == "USD" and doc["open_now"] is True
+    assert doc["closure"] is None
+    assert doc["hours"]["mon"] == [{"open": "07:00", "close": "15:00"}] and doc["hours"]["sun"] == []
+    assert doc["items"][0] == {"name": "Coffee", "category": "Drinks", "price": "2.50", "available": True}
+    assert doc["special_hours"] == {}
+
+
+def test_a_text_changes_the_public_menu_at_once(app, client, clock):
+    first = client.get("/menu/blue-plate.json")
+    service = wiring(app).service
+    service.handle(Inbound("blue-plate", "sms", "+15555550101", "86 the pot roast"))
+    service.handle(Inbound("blue-plate", "sms", "+15555550101", "coffee 2.75"))
+    service.handle(Inbound("blue-plate", "sms", "+15555550101", "closing at 2 today"))
+    doc = client.get("/menu/blue-plate.json", headers={"If-None-Match": first.headers["ETag"]}).get_json()
+    items = {i["name"]: i for i in doc["items"]}
+    assert items["Pot Roast"]["available"] is False and items["Coffee"]["price"] == "2.75"
+    assert doc["special_hours"] == {"2026-11-26": [{"open": "07:00", "close": "14:00"}]}
+
+
+def test_emergency_closure_shows_with_reason_and_until(app, client):
+    wiring(app).service.handle(Inbound("blue-plate", "sms", "+15555550101", "close the diner until 4pm, burst pipe"))
+    doc = client.get("/menu/blue-plate.json").get_json()
+    assert doc["open_now"] is False
+    assert doc["closure"]["reason"] == "burst pipe"
+    assert doc["closure"]["until"] == "2026-11-26T16:00:00-05:00"
+    assert doc["closure"]["since"].startswith("2026-11-26T10:00:00")
+
+
+def test_unknown_tenant_is_a_json_404(client):
+    for path in ("/menu/nope.json", "/menu/nope"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_unchanged_menu_revalidates_with_304(client):
+    first = client.get("/menu/blue-plate.json")
+    again = client.get("/menu/blue-plate.json", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert "no-cache" in first.headers["Cache-Control"]
+
+
+def test_html_page_carries_schema_org_json_ld(client):
+    response = client.get("/menu/blue-plate")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert ld["@type"] == "Restaurant" and ld["name"] == "Blue Plate Diner"
+    names = [i["name"] for s in ld["hasMenu"]["hasMenuSection"] for i in s["hasMenuItem"]]
+    assert "Pecan Pie" in names
+    assert {"@type": "OpeningHoursSpecification", "dayOfWeek": "Monday", "opens": "07:00", "closes": "15:00"} in ld[
+        "openingHoursSpecification"
+    ]
+
+
+def test_html_escapes_what_owners_type(app, client):
+    wiring(app).service.handle(
+        Inbound("blue-plate", "sms", "+15555550101", "emergency close, <script>alert(1)</script>")
+    )
+    html = client.get("/menu/blue-plate").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
