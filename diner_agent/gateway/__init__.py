@@ -1,0 +1,39 @@
+"""AI gateway client: Cloudflare AI Gateway / Workers AI / any OpenAI-compatible server, with per-tenant
+rate limits, a tenant-scoped response cache, single-flight coalescing, a circuit breaker per provider,
+and a metrics record (with cost) for every call.
+
+    gw = AIGateway(GatewayConfig(gateway_url=..., api_token=...), metrics_sink=MemorySink())
+    answer = gw.complete("blue-plate", [{"role": "user", "content": "86 the meatloaf"}])
+
+Nothing here reads the environment or opens connections at import time.
+"""
+
+from .answer import Answer
+from .client import AIGateway
+from .clock import Clock, ManualClock, SystemClock
+from .completion import Completion, StreamEvent
+from .config import GatewayConfig
+from .errors import BadResponse, GatewayError, NotConfigured, RateLimited, Unavailable
+from .metrics import CallRecord, MemorySink, MetricsSink
+from .pricing import Cost, cost_of
+
+__all__ = [
+    "AIGateway",
+    "Answer",
+    "BadResponse",
+    "CallRecord",
+    "Clock",
+    "Completion",
+    "Cost",
+    "GatewayConfig",
+    "GatewayError",
+    "ManualClock",
+    "MemorySink",
+    "MetricsSink",
+    "NotConfigured",
+    "RateLimited",
+    "StreamEvent",
+    "SystemClock",
+    "Unavailable",
+    "cost_of",
+]

@@ -1,0 +1,45 @@
+"""What callers get back: a Completion, or a stream of StreamEvents ending with one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One answer and what it cost.
+
+    Tokens and cost are what *this call* spent: a cache hit or a coalesced follower spent nothing, so
+    both are 0 there. `cost_estimated` is True when the provider sent no usage (tokens were estimated
+    from characters) or the model's price is inferred or unknown (see pricing.py).
+    """
+
+    text: str
+    provider: str
+    model: str
+    cache_hit: bool
+    coalesced: bool
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+    cost_estimated: bool
+    log_id: str | None
+    latency_ms: float
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """A piece of a streamed answer. The last event has `done=True`, no text, and the Completion."""
+
+    delta: str
+    done: bool = False
+    completion: Completion | None = None
+
+    @property
+    def usage(self) -> dict | None:
+        if self.completion is None:
+            return None
+        return {
+            "prompt_tokens": self.completion.prompt_tokens,
+            "completion_tokens": self.completion.completion_tokens,
+        }

@@ -1,0 +1,134 @@
+"""Per-tenant rate limit: `limits`' moving window, in memory or in Redis, then reject or queue.
+
+Cloudflare's gateway limit is one number for the whole gateway, so tenants must be limited here.
+With Redis every process shares one window per tenant (the check-and-add is one Lua script, so the
+limit is exact across processes); in memory each process has its own.
+
+Mode "reject" answers at once with RateLimited(retry_after). Mode "queue" waits for a slot, first come
+first served per tenant within a process: only the head of a tenant's line asks the limiter, and it
+sleeps until the window should have room. Across processes the heads of each process's line compete
+for freed slots (with a little jitter so they do not wake in lockstep); that is as fair as it gets
+without a distributed queue, and the count stays exact. A wait that cannot end before the deadline
+gives up early, so an SMS webhook hears "busy" at once rather than after its deadline.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from typing import Protocol
+
+import limits
+import redis
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from .clock import Clock
+from .errors import RateLimited, Unavailable
+
+_SLACK = 0.005  # the window frees a slot at reset time; ask just after it
+
+
+class Limiter(Protocol):
+    def try_acquire(self, tenant: str) -> float | None:
+        """Take one slot: None when taken, else the seconds until one may be free."""
+        ...
+
+
+class TenantLimiter:
+    """A moving-window limit per tenant, e.g. "10/minute"."""
+
+    def __init__(
+        self, rate: str, redis_client: redis.Redis | None = None, prefix: str = "diner-agent:ai"
+    ) -> None:
+        self._item = limits.parse(rate)
+        if redis_client is not None:
+            url = "redis://"  # the pool below decides where it really connects
+            storage = RedisStorage(
+                url, connection_pool=redis_client.connection_pool, key_prefix=f"{prefix}:limits"
+            )
+            self._local: threading.Lock | None = None
+        else:
+            storage = MemoryStorage()
+            # MemoryStorage swaps its per-key locks when a key's events expire; one lock of ours keeps
+            # check-and-add exact across threads in that moment too. It is held for microseconds.
+            self._local = threading.Lock()
+        self._limiter = MovingWindowRateLimiter(storage)
+
+    def try_acquire(self, tenant: str) -> float | None:
+        try:
+            if self._local is not None:
+                with self._local:
+                    taken = self._limiter.hit(self._item, tenant)
+            else:
+                taken = self._limiter.hit(self._item, tenant)
+            if taken:
+                return None
+            reset, _remaining = self._limiter.get_window_stats(self._item, tenant)
+        except redis.RedisError as exc:
+            # Failing open would let a Redis outage turn into an unbounded bill.
+            raise Unavailable(f"The rate-limit store is unreachable ({type(exc).__name__}).") from None
+        return max(_SLACK, reset - time.time() + _SLACK)
+
+
+class TenantGate:
+    """Applies the limit in the configured mode (see module docstring)."""
+
+    def __init__(self, limiter: Limiter, mode: str, max_wait: float, clock: Clock) -> None:
+        self._limiter = limiter
+        self._mode = mode
+        self._max_wait = max_wait
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._lines: dict[str, deque[object]] = {}
+
+    def waiting(self, tenant: str) -> int:
+        """How many calls of this tenant are queued in this process (including the head)."""
+        with self._cond:
+            return len(self._lines.get(tenant, ()))
+
+    def acquire(self, tenant: str, deadline: float) -> None:
+        """Take a slot for `tenant` or raise RateLimited(scope="tenant")."""
+        if self._mode != "queue":
+            retry = self._limiter.try_acquire(tenant)
+            if retry is not None:
+                raise RateLimited(retry, "tenant", message=f"Tenant {tenant!r} is over its AI rate limit.")
+            return
+        give_up_at = min(deadline, self._clock.monotonic() + self._max_wait)
+        ticket = object()
+        with self._cond:
+            line = self._lines.setdefault(tenant, deque())
+            line.append(ticket)
+        try:
+            self._wait_in_line(tenant, line, ticket, give_up_at)
+        finally:
+            with self._cond:
+                line.remove(ticket)
+                if not line and self._lines.get(tenant) is line:
+                    del self._lines[tenant]
+                self._cond.notify_all()
+
+    def _wait_in_line(self, tenant: str, line: deque[object], ticket: object, give_up_at: float) -> None:
+        retry = 0.0
+        while True:
+            with self._cond:
+                while line[0] is not ticket:
+                    remaining = give_up_at - self._clock.monotonic()
+                    if remaining <= 0:
+                        raise RateLimited(
+                            retry or 1.0,
+                            "tenant",
+                            message=f"Tenant {tenant!r} waited too long in the AI queue.",
+                        )
+                    self._cond.wait(remaining)
+            retry = self._limiter.try_acquire(tenant)
+            if retry is None:
+                return
+            remaining = give_up_at - self._clock.monotonic()
+            if retry > remaining:
+                raise RateLimited(
+                    retry, "tenant", message=f"Tenant {tenant!r} has no AI slot free before its deadline."
+                )
+            time.sleep(retry + random.uniform(0, _SLACK))  # noqa: S311 - jitter, not crypto

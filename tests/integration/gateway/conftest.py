@@ -1,0 +1,66 @@
+"""Fixtures for the gateway against the loopback Cloudflare fake (and Redis when TEST_REDIS_URL is set)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+from prometheus_client import CollectorRegistry
+
+from diner_agent.gateway import AIGateway, GatewayConfig, MemorySink
+from tests.fakes import cloudflare_fixture
+from tests.services import redis_backends, redis_url
+
+fake_cloudflare = cloudflare_fixture.fake_cloudflare  # the shared fixture, made visible to these tests
+
+MESSAGES = [{"role": "user", "content": "86 the meatloaf"}]
+
+
+@pytest.fixture(params=redis_backends())
+def backend(request) -> str:
+    """Where shared state lives: "memory", and "redis" when a test Redis is configured."""
+    return request.param
+
+
+@pytest.fixture
+def redis_prefix(backend: str) -> Iterator[str | None]:
+    """A key prefix unique to this test; its keys are deleted afterwards."""
+    if backend != "redis":
+        yield None
+        return
+    prefix = f"test-gw:{uuid.uuid4().hex}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url())
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def make_gateway(
+    fake_cloudflare, backend, redis_prefix
+) -> Iterator[Callable[..., tuple[AIGateway, MemorySink]]]:
+    """Build gateways pointed at the fake: make_gateway(providers=(...), **GatewayConfig overrides)."""
+    built: list[AIGateway] = []
+
+    def make(*providers: str, clock=None, **overrides) -> tuple[AIGateway, MemorySink]:
+        kwargs = fake_cloudflare.config_kwargs(*providers)
+        kwargs.update(
+            connect_timeout=1.0, first_byte_timeout=1.0, total_timeout=4.0, rate_limit="1000/minute"
+        )
+        if backend == "redis":
+            kwargs.update(redis_url=redis_url(), redis_prefix=redis_prefix)
+        kwargs.update(overrides)
+        sink = MemorySink()
+        gateway = AIGateway(
+            GatewayConfig(**kwargs), metrics_sink=sink, clock=clock, registry=CollectorRegistry()
+        )
+        built.append(gateway)
+        return gateway, sink
+
+    yield make
+    for gateway in built:
+        gateway.close()
