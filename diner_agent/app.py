@@ -18,8 +18,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from diner_agent.bots.public import public_blueprint
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, load_settings
+from diner_agent.gateway import AIGateway
 from diner_agent.menu.store import MenuStore
-from diner_agent.wiring import build_service, utc_now
+from diner_agent.wiring import build, utc_now
 
 log = logging.getLogger("diner_agent")
 
@@ -32,6 +33,7 @@ class Wiring:
     store: MenuStore
     service: CommandService
     clock: Callable[[], datetime]
+    gateway: AIGateway | None
     close: Callable[[], None]
 
 
@@ -59,14 +61,14 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     if warning:
         log.warning(warning)
 
-    service, close = build_service(settings, clock=clock)  # type: ignore[arg-type]
-    store = service.store
+    built = build(settings, clock=clock)  # type: ignore[arg-type]
+    store, service = built.store, built.service
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024  # no webhook or chat request needs more
     if settings.trust_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    app.extensions["diner_agent"] = Wiring(settings, store, service, clock, close)  # type: ignore[arg-type]
+    app.extensions["diner_agent"] = Wiring(settings, store, service, clock, built.gateway, built.close)  # type: ignore[arg-type]
     app.register_blueprint(public_blueprint(store, clock))  # type: ignore[arg-type]
 
     @app.get("/")

@@ -105,10 +105,11 @@ def parse(ctx: click.Context, tenant_id: str, no_llm: bool, text: str | None) ->
 
     With no TEXT, reads one message per line from standard input.
     """
-    from diner_agent.wiring import build_service
+    from diner_agent.wiring import build
 
     settings = _settings(ctx)
-    service, close = build_service(settings, use_llm=not no_llm)
+    built = build(settings, use_llm=not no_llm)
+    service = built.service
     try:
         if service.store.tenant(tenant_id) is None:
             raise click.ClickException(f"no tenant {tenant_id!r}; load it first with 'tenants load'")
@@ -118,7 +119,7 @@ def parse(ctx: click.Context, tenant_id: str, no_llm: bool, text: str | None) ->
             click.echo(json.dumps({**meaning.contract(), "reply": reply}, ensure_ascii=False))
             sys.stdout.flush()
     finally:
-        close()
+        built.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,36 +1,109 @@
-"""Build the collaborators from settings: the store, the LLM reader (through the AI gateway) and the
-command service. Shared by `create_app` and the CLI so both wire things the same way."""
+"""Build the collaborators from settings: the store, the AI gateway, the LLM reader bridged onto it, and
+the command service. Shared by `create_app` and the CLI so both wire things the same way.
+
+This is the one module that sees both `gateway` and `commands`: it turns gateway errors into the
+command layer's LlmRateLimited / LlmUnavailable, so neither package imports the other.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from diner_agent.commands.llm import LlmReader
+from diner_agent.commands.llm import LlmRateLimited, LlmUnavailable
+from diner_agent.commands.llm_parse import LlmParser
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings
+from diner_agent.gateway import AIGateway, GatewayConfig, GatewayError, RateLimited
 from diner_agent.menu.store import MenuStore
+from diner_agent.menu.usage import UsageSink
+
+log = logging.getLogger(__name__)
+LLM_PARSE_MAX_TOKENS = 400
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def build_llm(settings: Settings, store: MenuStore) -> tuple[LlmReader | None, Callable[[], None]]:
-    """The LLM reader for free-form texts, or None when no provider is configured."""
-    return None, lambda: None
+def _secret(value: object) -> str | None:
+    return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
 
 
-def build_service(
-    settings: Settings, *, use_llm: bool = True, clock: Callable[[], datetime] = utc_now
-) -> tuple[CommandService, Callable[[], None]]:
-    """A command service over the configured store; call the returned function to release resources."""
+def gateway_config(settings: Settings) -> GatewayConfig:
+    return GatewayConfig(
+        gateway_url=settings.cloudflare_ai_gateway_url,
+        gateway_token=_secret(settings.cloudflare_ai_gateway_token),
+        account_id=settings.cloudflare_account_id,
+        api_token=_secret(settings.cloudflare_api_token),
+        api_base=settings.cloudflare_api_base,
+        openai_base_url=settings.llm_base_url,
+        openai_api_key=_secret(settings.llm_api_key),
+        model=settings.llm_model,
+        rate_limit=settings.ai_rate_limit,
+        rate_limit_mode=settings.ai_rate_limit_mode,
+        queue_max_wait=settings.ai_queue_max_wait,
+        cache_ttl=settings.ai_cache_ttl,
+        cache_scope=settings.ai_cache_scope,
+        redis_url=settings.redis_url,
+    )
+
+
+def gateway_completer(gateway: AIGateway) -> Callable[[str, list[dict[str, str]], dict, float | None], str]:
+    """The `complete` function the LLM parser needs, on top of the gateway."""
+
+    def complete(tenant_id: str, messages: list[dict[str, str]], response_format: dict, deadline: float | None) -> str:
+        try:
+            answer = gateway.complete(
+                tenant_id,
+                messages,
+                response_format=response_format,
+                max_tokens=LLM_PARSE_MAX_TOKENS,
+                temperature=0.0,
+                metadata={"purpose": "parse"},
+                deadline=deadline,
+            )
+        except RateLimited as exc:
+            if exc.scope == "tenant":
+                raise LlmRateLimited(exc.retry_after) from None
+            raise LlmUnavailable(str(exc)) from None
+        except GatewayError as exc:
+            raise LlmUnavailable(str(exc)) from None
+        return answer.text
+
+    return complete
+
+
+@dataclass
+class Built:
+    store: MenuStore
+    service: CommandService
+    gateway: AIGateway | None
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in reversed(self.closers):
+            closer()
+
+
+def build(settings: Settings, *, use_llm: bool = True, clock: Callable[[], datetime] = utc_now) -> Built:
+    """Everything a process needs; call `.close()` to release connections."""
     store = MenuStore.from_url(settings.database_url, clock=clock)
-    llm, close_llm = build_llm(settings, store) if use_llm else (None, lambda: None)
-    service = CommandService(store, llm=llm, clock=clock, public_base_url=settings.public_base_url)
+    built = Built(store=store, service=CommandService(store, clock=clock), gateway=None, closers=[store.close])
+    if use_llm:
+        gateway = AIGateway(gateway_config(settings), metrics_sink=UsageSink(store))
+        if gateway.configured:
+            built.gateway = gateway
+            built.closers.append(gateway.close)
+        else:
+            gateway.close()
+    llm = LlmParser(gateway_completer(built.gateway)) if built.gateway is not None else None
+    built.service = CommandService(store, llm=llm, clock=clock, public_base_url=settings.public_base_url)
+    return built
 
-    def close() -> None:
-        close_llm()
-        store.close()
 
-    return service, close
+def monotonic_deadline(seconds: float) -> float:
+    return time.monotonic() + seconds

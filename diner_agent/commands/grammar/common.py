@@ -85,7 +85,7 @@ def trim_item_phrase(phrase: str) -> str:
     return phrase.strip(" ,.:;-!?'\"()")
 
 
-def problem_for(resolution: Resolution, ctx: Context) -> Problem:
+def problem_for(resolution: Resolution) -> Problem:
     if isinstance(resolution, Ambiguous):
         names = [c.name for c in resolution.candidates[:5]]
         listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
@@ -110,7 +110,7 @@ def resolve_items(phrase: str, ctx: Context) -> ItemList:
         resolution = _resolve(ctx.resolver, phrase)
         if isinstance(resolution, Match):
             return ItemList([resolution])
-        return ItemList(problem=problem_for(resolution, ctx))
+        return ItemList(problem=problem_for(resolution))
 
     def text(i: int, j: int) -> str:
         return "".join(parts[2 * i : 2 * j - 1])
@@ -141,12 +141,12 @@ def resolve_items(phrase: str, ctx: Context) -> ItemList:
         return ItemList(unique)
     whole = _resolve(ctx.resolver, phrase)
     if not isinstance(whole, Match) and (len(atoms) == 1 or isinstance(whole, Ambiguous)):
-        return ItemList(problem=problem_for(whole, ctx))
+        return ItemList(problem=problem_for(whole))
     for atom in atoms:
         resolution = _resolve(ctx.resolver, trim_item_phrase(atom))
         if not isinstance(resolution, Match):
-            return ItemList(problem=problem_for(resolution, ctx))
-    return ItemList(problem=problem_for(whole, ctx))
+            return ItemList(problem=problem_for(resolution))
+    return ItemList(problem=problem_for(whole))
 
 
 def _names_with_joiner(match: Match, separators: list[str]) -> bool:
