@@ -13,6 +13,7 @@ AMOUNT = (
     r"(?:\s?(?P<unit>\$|dollars?|bucks?|usd|cents?|cts?|c|¢)(?![a-z]))?"
 )
 AMOUNT_RE = re.compile(AMOUNT)
+_DECIMAL_COMMA = re.compile(r"\d+,\d{2}")
 _SPELLED = {
     "a dollar": "1",
     "one dollar": "1",
@@ -50,10 +51,12 @@ def read_amount(match: re.Match[str]) -> Amount:
     """Exact cents for a matched AMOUNT; raises PriceError for more than 2 decimals."""
     num = match.group("num")
     unit = (match.group("unit") or "").lower()
-    if re.fullmatch(r"\d+,\d{2}", num):
+    if "," in num and _DECIMAL_COMMA.fullmatch(num):
         num = num.replace(",", ".")  # "2,75": a decimal comma
     else:
         num = num.replace(",", "")
+    if len(num) > 12:
+        raise PriceError(f"{match.group(0).strip()[:20]} is not a price I can set.")
     try:
         amount = Decimal(num)
     except InvalidOperation:

@@ -30,7 +30,9 @@ _TRANSLATE = str.maketrans(
         "\u00a2": " cents",
     }
 )
-_ALLOWED_PUNCT = set("$&:-/'.,;!?@#%+=>()\"")
+# Letters and digits of any script, and the punctuation owners use; everything else (control
+# characters, emoji, symbols, odd whitespace) becomes a space.
+_DISALLOWED = re.compile(r"[^\w$&:\-/'.,;!?@#%+=>()\"]|_")
 _SPACES = re.compile(r"\s+")
 _LEADING = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|k|so|um|uh|hmm|fyi|heads up|quick one|update|also|and|oh|oops|alright|"
@@ -48,19 +50,14 @@ _LEADING_PUNCT = re.compile(r"^[\s.!?,;:~*\-]+")
 def clean(text: str) -> str:
     """Unicode-fold, drop control characters and symbols (emoji), map look-alike punctuation."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    out = []
-    for ch in text:
-        if ch.isalnum() or ch in _ALLOWED_PUNCT:
-            out.append(ch)
-        else:
-            # Control characters, emoji, symbols and any other whitespace become plain spaces.
-            out.append(" ")
-    return _SPACES.sub(" ", "".join(out)).strip()
+    return _SPACES.sub(" ", _DISALLOWED.sub(" ", text)).strip()
 
 
-def normalize(text: str) -> str:
-    """The grammar's view of a text: lowercase, folded, without greetings, politeness or trailing '!!'."""
-    text = clean(text).lower()
+def normalize(text: str, *, cleaned: bool = False) -> str:
+    """The grammar's view of a text: lowercase, folded, without greetings, politeness or trailing '!!'.
+
+    `cleaned=True` says `text` already went through `clean()` (and lowercasing)."""
+    text = text if cleaned else clean(text).lower()
     text = text.replace("&", " and ").replace(" + ", " and ")
     text = _SPACES.sub(" ", text).strip()
     previous = None

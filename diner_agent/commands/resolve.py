@@ -52,11 +52,29 @@ class Ambiguous:
     candidates: tuple[MenuItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class Unknown:
-    phrase: str
-    suggestion: MenuItem | None
-    everything: bool = False
+    """No item matches. The closest name, offered as a hint, is only looked for when someone asks:
+    most Unknowns are discarded while the grammar tries other readings of a text."""
+
+    __slots__ = ("phrase", "everything", "_resolver", "_key", "_suggestion")
+
+    def __init__(
+        self, phrase: str, resolver: Resolver | None = None, key: str = "", *, everything: bool = False
+    ) -> None:
+        self.phrase = phrase
+        self.everything = everything
+        self._resolver = resolver
+        self._key = key
+        self._suggestion: MenuItem | None | bool = False
+
+    @property
+    def suggestion(self) -> MenuItem | None:
+        if self._suggestion is False:
+            self._suggestion = self._resolver.closest(self._key) if self._resolver and self._key else None
+        return self._suggestion  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.phrase!r})"
 
 
 Resolution = Match | Ambiguous | Unknown
@@ -113,13 +131,38 @@ class Resolver:
                 self.choices.append(key)
                 self.choice_items.append(item)
         self.vocabulary = frozenset(w for words, _ in self.word_sets for w in words)
+        self._vocabulary_list = sorted(self.vocabulary)
+        self._near: dict[str, frozenset[str]] = {}
+
+    def near(self, word: str) -> frozenset[str]:
+        """Menu words equal to `word` or one typo away from it (numbers and short words: equal only)."""
+        found = self._near.get(word)
+        if found is None:
+            if word in self.vocabulary:
+                found = frozenset((word,))
+            elif len(word) < 4 or any(ch.isdigit() for ch in word):
+                found = frozenset()
+            else:
+                matches = process.extract(
+                    word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=TOKEN_TYPO_MIN, limit=None
+                )
+                found = frozenset(m[0] for m in matches)
+            if len(self._near) < 4096:
+                self._near[word] = found
+        return found
+
+    def closest(self, key: str) -> MenuItem | None:
+        """The item whose name is closest to `key`, if it is close enough to suggest."""
+        scorer = fuzz.WRatio if len(key) >= 5 else fuzz.ratio
+        best = process.extractOne(key, self.choices, scorer=scorer, score_cutoff=SUGGEST_MIN)
+        return self.choice_items[best[2]] if best else None
 
     def resolve(self, phrase: str) -> Resolution:
         key = key_of(phrase)
         if not key:
-            return Unknown(phrase.strip(), None)
+            return Unknown(phrase.strip())
         if key in _EVERYTHING or phrase.strip() in _EVERYTHING:
-            return Unknown(phrase.strip(), None, everything=True)
+            return Unknown(phrase.strip(), everything=True)
         for index, how in ((self.by_name, "exact"), (self.by_alias, "alias")):
             found = index.get(key)
             if found:
@@ -133,27 +176,15 @@ class Resolver:
             return _one(phrase, holders, "word")
         return self._fuzzy(phrase, key, words)
 
-    def _close_to_menu(self, word: str) -> bool:
-        """Could this word be a menu word, perhaps mistyped? Numbers and short words must match exactly."""
-        if word in self.vocabulary:
-            return True
-        if len(word) < 4 or any(ch.isdigit() for ch in word):
-            return False
-        return any(fuzz.ratio(word, known) >= TOKEN_TYPO_MIN for known in self.vocabulary)
-
     def _fuzzy(self, phrase: str, key: str, words: frozenset[str]) -> Resolution:
-        if not all(self._close_to_menu(w) for w in words):
+        near = {w: self.near(w) for w in words}
+        if not all(near.values()):
             # A word that is nowhere near the menu ("lobster", "2.75"): never a match, at most a hint.
-            scorer = fuzz.WRatio if len(key) >= 5 else fuzz.ratio
-            best = process.extractOne(key, self.choices, scorer=scorer)
-            hint = self.choice_items[best[2]] if best and best[1] >= SUGGEST_MIN else None
-            return Unknown(phrase.strip(), hint)
+            return Unknown(phrase.strip(), self, key)
         # A typo in one word of several ("chese omlet"): every word must be close to a word of the item.
         if all(len(w) >= 4 or w in self.vocabulary for w in words):
             typo_holders = _unique_items(
-                item
-                for item_words, item in self.word_sets
-                if all(w in item_words or any(fuzz.ratio(w, iw) >= TOKEN_TYPO_MIN for iw in item_words) for w in words)
+                item for item_words, item in self.word_sets if all(item_words & close for close in near.values())
             )
             if len(typo_holders) == 1:
                 return Match(typo_holders[0], "fuzzy")
@@ -170,14 +201,14 @@ class Resolver:
                 best[item.id] = (score, item)
         ranked = sorted(best.values(), key=lambda pair: -pair[0])
         if not ranked:
-            return Unknown(phrase.strip(), None)
+            return Unknown(phrase.strip())
         top_score, top = ranked[0]
         if top_score >= FUZZY_MIN:
             close = [item for score, item in ranked if score >= max(FUZZY_MIN, top_score - FUZZY_MARGIN)]
             if len(close) > 1:
                 return Ambiguous(phrase.strip(), tuple(close))
             return Match(top, "fuzzy")
-        return Unknown(phrase.strip(), top if top_score >= SUGGEST_MIN else None)
+        return Unknown(phrase.strip(), self, key)
 
 
 def _add(index: dict[str, list[MenuItem]], key: str, item: MenuItem) -> None:

@@ -48,6 +48,12 @@ DAY_ATOM = (
     r"|(?P<mname>" + MONTH_RE + r")\s+(?P<mday>3[01]|[12]\d|0?[1-9])" + _ORD + r"\b"
     r"|(?P<mday2>3[01]|[12]\d|0?[1-9])" + _ORD + r"\s+(?:of\s+)?(?P<mname2>" + MONTH_RE + r")\b"
 )
+# Every day form above starts with one of these; a quick test before the big alternation.
+_DAYISH = re.compile(
+    r"\d/|\b(?:mon|tu|we|th|fri|sat|sun|tod|ton|tom|tmr|tmo|2mo|2da|tda|this|next|coming|only|wk|ev|each|dai|all|7|"
+    r"seven|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|chri|xmas|nye|new|thanks|turkey|indep|4th|fourth|the|day|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s)"
+)
 DAY_ATOM_RE = re.compile(r"\b(?:on\s+|every\s+|for\s+)?(?:" + DAY_ATOM + ")")
 _RANGE_SEP = re.compile(r"^\s*(?:-|to|thru|through|till|til|until)\s*$")
 _LIST_SEP = re.compile(r"^\s*(?:,|and|or|/|\+|,\s*and)?\s*$")
@@ -153,6 +159,8 @@ def find_days(text: str, today: date) -> tuple[list[str], list[tuple[int, int]]]
 
     Weekday ranges ("mon-fri", "tuesday thru saturday") expand, wrapping past Sunday when needed.
     """
+    if not _DAYISH.search(text):
+        return [], []  # no word any day could start with: skip the big pattern
     atoms = [_atom(m, today) for m in DAY_ATOM_RE.finditer(text)]
     keys: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -196,6 +204,10 @@ RANGE_RE = re.compile(
 )
 
 
+_CLOCK_TOKEN = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s?(a\.?m\.?|p\.?m\.?|a|p)?")
+_MILITARY = re.compile(r"([01]\d|2[0-3])([0-5]\d)")
+
+
 @dataclass(frozen=True, slots=True)
 class ClockTime:
     hour: int
@@ -219,8 +231,8 @@ def read_time(text: str) -> ClockTime:
         return ClockTime(12, 0, None, True)
     if word == "midnight":
         return ClockTime(0, 0, None, True)
-    m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s?(a\.?m\.?|p\.?m\.?|a|p)?", word)
-    military = re.fullmatch(r"([01]\d|2[0-3])([0-5]\d)", word)
+    m = _CLOCK_TOKEN.fullmatch(word)
+    military = _MILITARY.fullmatch(word)
     if military:
         return ClockTime(int(military.group(1)), int(military.group(2)), None, True)
     if not m:

@@ -20,7 +20,7 @@ from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.model import Command
-from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, normalize
+from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, clean, normalize
 from diner_agent.commands.resolve import Match, resolver_for
 from diner_agent.menu.records import MenuSnapshot
 
@@ -59,10 +59,11 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
         return GrammarResult(
             problem=Problem("That text is too long for me; send one or two changes per text.", 3, "invalid")
         )
-    word = keyword(text)
+    cleaned = clean(text).lower()
+    word = keyword(cleaned, cleaned=True)
     if word is not None:
         return GrammarResult(commands=(word,))
-    norm = normalize(text)
+    norm = normalize(cleaned, cleaned=True)
     if not norm:
         return GrammarResult()
     ctx = Context.build(snapshot, resolver_for(snapshot), now)
@@ -92,11 +93,14 @@ def _read_clause(clause: str, ctx: Context) -> Outcome:
 
 def _read_chunk(chunk: str, ctx: Context) -> Reading | Problem | None:
     """Read a chunk as the fewest clauses that each read completely (longest clauses tried first)."""
+    whole_first = _read_clause(chunk, ctx)
+    if isinstance(whole_first, Reading) and not whole_first.fuzzy:
+        return whole_first  # the common case: one clause, read with certainty; no need to try splits
     parts = _SOFT_SPLIT.split(chunk)
     atoms = parts[0::2]
     if len(atoms) > _MAX_ATOMS:
         return _read_clause(chunk, ctx)
-    memo: dict[tuple[int, int], Outcome] = {}
+    memo: dict[tuple[int, int], Outcome] = {(0, len(atoms)): whole_first}
 
     def clause(i: int, j: int) -> Outcome:
         if (i, j) not in memo:

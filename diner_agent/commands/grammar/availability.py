@@ -2,12 +2,11 @@
 
 Read by peeling marker and filler phrases off both ends of the clause ("we're all out of" ...
 "for today"); exactly one polarity (sold out or back) must be seen, and what is left must be menu items.
-Working from the ends, not one pattern per word order, is what lets unseen phrasings through.
+Working from the ends, not one pattern per word order, is what lets unseen phrasings through; doing it
+on words with dict lookups keeps it to a few microseconds.
 """
 
 from __future__ import annotations
-
-import re
 
 from diner_agent.commands.grammar.common import Context, Outcome, Reading, resolve_items
 from diner_agent.commands.grammar.phrases import (
@@ -19,44 +18,64 @@ from diner_agent.commands.grammar.phrases import (
     OFF_TRAIL,
     ON_LEAD,
     ON_TRAIL,
+    canon,
+    table,
 )
 from diner_agent.commands.model import ToggleAvailable
 
-_LEAD_RE = re.compile(
-    rf"^(?:(?P<on>{ON_LEAD})|(?P<off>{OFF_LEAD})|(?P<neutral>{NEUTRAL_LEAD})|(?P<filler>{FILLER_LEAD}))"
-    r"(?:\s*[,:\-]\s*|\s+|$)"
-)
-_TRAIL_RE = re.compile(
-    rf"(?:^|[\s,:\-]+){AUX}(?:(?P<on>{ON_TRAIL})|(?P<off>{OFF_TRAIL})|(?P<filler>{FILLER_TRAIL}))[\s,.!]*$"
-)
+_LEAD = table(on=ON_LEAD, off=OFF_LEAD, neutral=NEUTRAL_LEAD, filler=FILLER_LEAD)
+_TRAIL = table(on=ON_TRAIL, off=OFF_TRAIL, filler=FILLER_TRAIL)
+_LONGEST = max(len(k) for k in (*_LEAD, *_TRAIL))
+_MARKERS = frozenset(w for k, kind in (*_LEAD.items(), *_TRAIL.items()) if kind in ("on", "off") for w in k)
+
+
+def _peel_lead(keys: list[str], i: int, j: int) -> tuple[str, int] | None:
+    for n in range(min(_LONGEST, j - i), 0, -1):
+        kind = _LEAD.get(tuple(keys[i : i + n]))
+        if kind is not None:
+            return kind, i + n
+    return None
+
+
+def _peel_trail(keys: list[str], i: int, j: int) -> tuple[str, int] | None:
+    for n in range(min(_LONGEST, j - i), 0, -1):
+        kind = _TRAIL.get(tuple(keys[j - n : j]))
+        if kind is not None:
+            j -= n
+            if kind != "filler":
+                while j > i and keys[j - 1] in AUX:
+                    j -= 1
+            return kind, j
+    return None
 
 
 def availability(clause: str, ctx: Context) -> Outcome:
-    text = clause
+    words = clause.split()
+    keys = [canon(w) for w in words]
+    if _MARKERS.isdisjoint(keys):
+        return None  # no word of any sold-out / back marker: not an availability clause
+    i, j = 0, len(words)
     polarity: set[str] = set()
-    neutral = False
     for _ in range(12):
-        lead = _LEAD_RE.match(text)
-        if lead and lead.end() > 0:
-            kind = lead.lastgroup
-            if kind in ("on", "off"):
-                polarity.add(kind)
-            neutral |= kind == "neutral"
-            text = text[lead.end() :]
-            continue
-        trail = _TRAIL_RE.search(text)
-        if trail and trail.start() < len(text):
-            kind = trail.lastgroup
-            if kind in ("on", "off"):
-                polarity.add(kind)
-            text = text[: trail.start()]
-            continue
-        break
-    if len(polarity) != 1 or not text.strip():
+        while i < j and not keys[i]:
+            i += 1  # a bare "-" or ":" between marker and item
+        while j > i and not keys[j - 1]:
+            j -= 1
+        peeled = _peel_lead(keys, i, j)
+        if peeled is not None and peeled[1] < j:
+            kind, i = peeled
+        else:
+            peeled = _peel_trail(keys, i, j)
+            if peeled is None or peeled[1] <= i:
+                break
+            kind, j = peeled
+        if kind in ("on", "off"):
+            polarity.add(kind)
+    if len(polarity) != 1 or i >= j:
         return None
-    available = polarity == {"on"}
-    items = resolve_items(text, ctx)
+    items = resolve_items(" ".join(words[i:j]), ctx)
     if items.problem is not None:
         return items.problem
+    available = polarity == {"on"}
     commands = tuple(ToggleAvailable(target=m.item.name, value=available) for m in items.matches)
     return Reading(commands, tuple(items.matches))

@@ -48,6 +48,12 @@ _UNTIL = re.compile(
     r"|\bfor\s+(?P<dur>an?|one|two|three|\d+|a couple(?: of)?|half an?)\s+(?P<unit>hours?|hrs?|minutes?|mins?)"
     r"|\b(?P<eod>for (?:the )?(?:rest of the )?(?:day|night|today|tonight)|rest of the day|today|tonight|the day)\b"
 )
+_VERB_RE = re.compile(rf"\b(?:{_CLOSE_VERB})\b")
+_NOW_RE = re.compile(rf"\b(?:{_NOW})\b")
+_NOW_OBJECT_RE = re.compile(rf"\b(?:{_NOW}|{_OBJECT})\b")
+_SHUT_DOWN_RE = re.compile(r"\bshut(?:ting)? (?:it |everything |us )?down\b")
+_WORDS_RE = re.compile(r"[a-z0-9']+")
+_EARLY_LATE_RE = re.compile(r"\b(?:early|late)\b")
 _NUMBERS = {
     "a": 1,
     "an": 1,
@@ -63,15 +69,15 @@ _TIME_AT = re.compile(r"\b(?:at|@|by)\s+\d")
 
 
 def emergency(clause: str, ctx: Context) -> Outcome:
-    verb = re.search(rf"\b(?:{_CLOSE_VERB})\b", clause)
+    verb = _VERB_RE.search(clause)
     if verb is None:
         return None
-    strong = "emergency" in clause or bool(re.search(r"\bshut(?:ting)? (?:it |everything |us )?down\b", clause))
+    strong = "emergency" in clause or bool(_SHUT_DOWN_RE.search(clause))
     parts = _SEPARATOR.split(clause, maxsplit=1)
     head, reason = parts[0], (parts[1] if len(parts) > 1 else "")
     if verb.start() >= len(head):  # "burst pipe - closing now": the verb is after the separator
         head, reason = reason, head
-        if re.search(rf"\b(?:{_CLOSE_VERB})\b", head) is None:
+        if _VERB_RE.search(head) is None:
             return None
     until_match = _UNTIL.search(head) or _UNTIL.search(reason)
     if until_match and until_match.string is reason:
@@ -81,10 +87,10 @@ def emergency(clause: str, ctx: Context) -> Outcome:
     rest = head
     if until_match and until_match.string is head:
         rest = head[: until_match.start()] + " " + head[until_match.end() :]
-    rest = re.sub(rf"\b(?:{_CLOSE_VERB})\b", " ", rest)
-    now_marker = re.search(rf"\b(?:{_NOW})\b", rest) is not None
-    rest = re.sub(rf"\b(?:{_NOW}|{_OBJECT})\b", " ", rest)
-    leftover = [w for w in re.findall(r"[a-z0-9']+", rest) if w not in _FILLER]
+    rest = _VERB_RE.sub(" ", rest)
+    now_marker = _NOW_RE.search(rest) is not None
+    rest = _NOW_OBJECT_RE.sub(" ", rest)
+    leftover = [w for w in _WORDS_RE.findall(rest) if w not in _FILLER]
     if leftover:
         if not strong:
             return None
@@ -95,7 +101,7 @@ def emergency(clause: str, ctx: Context) -> Outcome:
         days = []
     eod = bool(until_match and until_match.group("eod"))
     if not (strong or now_marker or reason or (until_match and not eod)):
-        if days or eod or re.search(r"\b(?:early|late)\b", clause):
+        if days or eod or _EARLY_LATE_RE.search(clause):
             return None  # "closed today" / "closed tomorrow": hours; "closing early": needs a time
         if verb.group(0) not in ("closed", "closing", "close", "shut", "close up", "closing up", "lock up"):
             return None

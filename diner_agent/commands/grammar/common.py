@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from diner_agent.commands.grammar.phrases import canon, table
 from diner_agent.commands.model import Command
 from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown
 from diner_agent.menu.records import MenuSnapshot
@@ -64,25 +65,40 @@ class ItemList:
 
 
 _LIST_SPLIT = re.compile(r"(\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s+or\s+|\s+n\s+|\s*/\s*|\s+also\s+|\s+plus\s+)")
-_EDGE_LEAD = re.compile(
-    r"^(?:(?:the|our|all the|all of the|all our|all|any|some|just|also|more|a|an|those|these|that|this|your|my|"
-    r"both|both the|any more|any of the|every)\s+)+"
+_EDGE_LEAD = table(
+    lead="the|our|all the|all of the|all our|all|any|some|just|also|more|a|an|those|these|that|this|your|my|"
+    "both|both the|any more|any of the|every"
 )
-_EDGE_TRAIL = re.compile(
-    r"(?:\s+(?:today|tonight|for (?:the )?(?:rest of the )?(?:day|night|today|tonight|now|week|weekend|morning|"
-    r"lunch|dinner|breakfast)|for lunch|for dinner|for breakfast|right now|for now|now|anymore|any more|too|"
-    r"as well|also|guys|folks|sorry|till tomorrow|until tomorrow|til tomorrow|this morning|this afternoon|"
-    r"this evening|at the moment|atm|currently|already|either|again|both|items?|each|ea|per (?:order|plate|"
-    r"item|serving|piece|slice|cup|bowl)|a (?:plate|cup|slice|piece|bowl)|an order|on the menu|on menu|"
-    r"from now on|going forward|starting today|starting now|for sure))+$"
+_EDGE_TRAIL = table(
+    trail="today|tonight|for the day|for the night|for today|for tonight|for now|for the week|for the weekend|"
+    "for the morning|for the rest of the day|for the rest of the night|for morning|for lunch|for dinner|"
+    "for breakfast|right now|now|anymore|any more|too|as well|also|guys|folks|sorry|till tomorrow|"
+    "until tomorrow|til tomorrow|this morning|this afternoon|this evening|at the moment|atm|currently|"
+    "already|either|again|both|item|items|each|ea|per order|per plate|per item|per serving|per piece|"
+    "per slice|per cup|per bowl|a plate|a cup|a slice|a piece|a bowl|an order|on the menu|on menu|"
+    "from now on|going forward|starting today|starting now|for sure"
 )
+_LONGEST_EDGE = max(len(k) for k in (*_EDGE_LEAD, *_EDGE_TRAIL))
+_PHRASE_PUNCT = " ,.:;-!?'\"()"
 
 
 def trim_item_phrase(phrase: str) -> str:
-    phrase = phrase.strip(" ,.:;-!?'\"()")
-    phrase = _EDGE_LEAD.sub("", phrase)
-    phrase = _EDGE_TRAIL.sub("", phrase)
-    return phrase.strip(" ,.:;-!?'\"()")
+    """Drop articles and time fillers from the ends: "all the pot roast for today" -> "pot roast"."""
+    words = phrase.strip(_PHRASE_PUNCT).split()
+    keys = [canon(w) for w in words]
+    i, j = 0, len(words)
+    changed = True
+    while changed and i < j:
+        changed = False
+        for n in range(min(_LONGEST_EDGE, j - i), 0, -1):
+            if tuple(keys[i : i + n]) in _EDGE_LEAD and i + n < j:
+                i, changed = i + n, True
+                break
+        for n in range(min(_LONGEST_EDGE, j - i), 0, -1):
+            if tuple(keys[j - n : j]) in _EDGE_TRAIL and j - n > i:
+                j, changed = j - n, True
+                break
+    return " ".join(words[i:j]).strip(_PHRASE_PUNCT)
 
 
 def problem_for(resolution: Resolution) -> Problem:
@@ -105,6 +121,11 @@ def resolve_items(phrase: str, ctx: Context) -> ItemList:
     if not phrase:
         return ItemList(problem=Problem("Which item? Nothing changed.", 1, "incomplete"))
     parts = _LIST_SPLIT.split(phrase)
+    if len(parts) == 1:  # one item: the common case
+        resolution = _resolve(ctx.resolver, phrase)
+        if isinstance(resolution, Match):
+            return ItemList([resolution])
+        return ItemList(problem=problem_for(resolution))
     atoms = parts[0::2]
     if len(atoms) > 12:
         resolution = _resolve(ctx.resolver, phrase)
@@ -149,13 +170,16 @@ def resolve_items(phrase: str, ctx: Context) -> ItemList:
     return ItemList(problem=problem_for(whole))
 
 
+_JOINER_RE = re.compile(r"(?:\band\b|&|\bn\b|\+)")
+
+
 def _names_with_joiner(match: Match, separators: list[str]) -> bool:
     """A phrase spanning list separators is one item only if that item's own name or alias has the
     joining word ("Mac and Cheese", "b&g") and the match is exact, never by a shared word or a typo."""
     if match.how not in ("exact", "alias") or any("," in sep or "/" in sep for sep in separators):
         return False
     labels = [match.item.name, *match.item.aliases]
-    return any(re.search(r"(?:\band\b|&|\bn\b|\+)", label.lower()) for label in labels)
+    return any(_JOINER_RE.search(label.lower()) for label in labels)
 
 
 def _resolve(resolver: Resolver, phrase: str) -> Resolution:

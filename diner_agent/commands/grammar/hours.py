@@ -47,6 +47,9 @@ _FILLER = frozenset(
     """.split()
 )
 _WORD = re.compile(r"[a-z0-9'@:>-]+")
+_DIGIT = re.compile(r"\d|noon|midnight")
+_UNTIL_RE = re.compile(r"\b(?:until|till|til)\b")
+_CLOSED_AT_RE = re.compile(r"\bclosed\s+(?:at|by|@)\s*\d")
 _UNTIL_BEFORE = re.compile(r"(?:till|til|until|to|thru|through)\s*$")
 _FROM_BEFORE = re.compile(r"(?:from|at|@|by)\s*$")
 
@@ -57,10 +60,9 @@ def _blank(text: str, start: int, end: int) -> str:
 
 def hours(clause: str, ctx: Context) -> Outcome:
     keywords = list(_KW_RE.finditer(clause))
-    has_range = RANGE_RE.search(clause) is not None
-    if not keywords and not (has_range and DAY_ATOM_RE.search(clause)):
+    if not keywords and not (_DIGIT.search(clause) and RANGE_RE.search(clause) and DAY_ATOM_RE.search(clause)):
         return None
-    if re.search(r"\b(?:until|till|til)\b", clause) and any(k.lastgroup == "closed" for k in keywords):
+    if _UNTIL_RE.search(clause) and any(k.lastgroup == "closed" for k in keywords):
         return None  # "closed until monday" is an emergency closure
     try:
         days, spans = find_days(clause, ctx.today)
@@ -98,7 +100,7 @@ def hours(clause: str, ctx: Context) -> Outcome:
     if value is None and singles:
         if "closed" in kinds:
             # Only "closed at 3" reads as a closing time; "closed sundays, open at 7" is two clauses.
-            if {"open", "close"} & kinds or not re.search(r"\bclosed\s+(?:at|by|@)\s*\d", clause):
+            if {"open", "close"} & kinds or not _CLOSED_AT_RE.search(clause):
                 return None
             kinds = kinds | {"close"}
         value = _from_singles(clause, singles, kinds)
@@ -119,10 +121,11 @@ def hours(clause: str, ctx: Context) -> Outcome:
         return None  # "closed 2-4" (a break) is not something the grammar changes
     if not days:
         days = [ctx.today.isoformat()]
-    checked = _check(days, value, ctx)
+    command = ChangeHours(target=days, value=value)
+    checked = _check(command, ctx)
     if isinstance(checked, Problem):
         return checked
-    return Reading((ChangeHours(target=days, value=value),))
+    return Reading((command,))
 
 
 def _from_singles(clause: str, singles: list, kinds: set[str]) -> HoursValue | None:  # type: ignore[type-arg]
@@ -150,11 +153,10 @@ def _from_singles(clause: str, singles: list, kinds: set[str]) -> HoursValue | N
     return HoursValue(open=values.get("open"), close=values.get("close"))
 
 
-def _check(days: list[str], value: HoursValue | str, ctx: Context) -> Problem | None:
+def _check(cmd: ChangeHours, ctx: Context) -> Problem | None:
     """Refuse a change that makes no sense against the current hours (a closed day given one time)."""
-    cmd = ChangeHours(target=days, value=value)
     kept = 0
-    for key in days:
+    for key in cmd.target:
         if len(key) == 3:
             base = ctx.snapshot.weekly.get(key, ())
         else:

@@ -27,20 +27,25 @@ _WORDS: dict[type, str] = {
         what're our hours|when are we open|when do we open|when do we close|what time do we open|
         what time do we close|opening hours|store hours|schedule|show schedule|hours please|send hours""",
 }
-_TABLE = [(re.compile(r"^(?:" + re.sub(r"\s*\n\s*", "", words) + r")$"), cls) for cls, words in _WORDS.items()]
+_LONGEST = 80  # no keyword phrase (with greetings and "please" around it) is longer
+_KEYWORDS = re.compile(
+    r"^(?:hey |hi |ok so |so |um |uh )?(?:"
+    + "|".join(f"(?P<{cls.__name__}>" + re.sub(r"\s*\n\s*", "", words) + ")" for cls, words in _WORDS.items())
+    + r")(?: please| pls| plz| thanks| thx| ty)?$"
+)
+_BY_NAME: dict[str, type] = {cls.__name__: cls for cls in _WORDS}
+_SPACES = re.compile(r"\s+")
 
 
-def keyword(text: str) -> Command | None:
-    """The command a whole message stands for when it is just a keyword, else None."""
-    bare = clean(text).lower().strip()
+def keyword(text: str, *, cleaned: bool = False) -> Command | None:
+    """The command a whole message stands for when it is just a keyword, else None.
+
+    `cleaned=True` says `text` already went through `clean()` and lowercasing."""
+    if len(text) > _LONGEST:
+        return None
+    bare = (text if cleaned else clean(text).lower()).strip()
     if bare and set(bare) <= {"?"}:
         return Help()
-    bare = bare.strip(" .!?,;:-*~'\"")
-    bare = re.sub(r"\s+", " ", bare.replace("\u2019", "'"))
-    bare = re.sub(r"^(?:hey|hi|ok so|so|um|uh)\s+", "", bare)
-    bare = re.sub(r"\s+(?:please|pls|plz|thanks|thx|ty)$", "", bare)
-    bare = bare.strip(" .!?,;:-")
-    for pattern, cls in _TABLE:
-        if pattern.match(bare):
-            return cls()
-    return None
+    bare = _SPACES.sub(" ", bare.strip(" .!?,;:-*~'\"").replace("\u2019", "'"))
+    match = _KEYWORDS.match(bare.strip(" .!?,;:-"))
+    return _BY_NAME[match.lastgroup]() if match else None  # type: ignore[index]

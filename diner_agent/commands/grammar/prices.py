@@ -11,7 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, resolve_items
-from diner_agent.commands.grammar.phrases import CONNECTORS, PRICE_LEAD_FILLER, PRICE_VERBS
+from diner_agent.commands.grammar.phrases import CONNECTORS, PRICE_LEAD_FILLER, PRICE_VERBS, alts, canon, table
 from diner_agent.commands.model import UpdatePrice
 from diner_agent.commands.money import (
     AMOUNT,
@@ -24,18 +24,20 @@ from diner_agent.commands.money import (
     spelled_amount,
 )
 
-_TRAIL_FILLER = (
-    r"(?:\s+(?:each|ea|per\s+\w+|now|today|tonight|starting today|starting tomorrow|starting now|from now on|"
-    r"going forward|a (?:plate|cup|slice|piece|order|bowl|glass)|an order|even|flat|on the menu|instead|"
-    r"for now|too|as well|also|then))*"
+_TRAIL_FILLER = table(
+    filler="each|ea|now|today|tonight|starting today|starting tomorrow|starting now|from now on|going forward|"
+    "a plate|a cup|a slice|a piece|an order|a bowl|a glass|an order|even|flat|on the menu|instead|for now|too|"
+    "as well|also|then|per order|per plate|per item|per serving|per piece|per slice|per cup|per bowl"
 )
-_PRICE_END = re.compile(r"(?:^|(?<=[\s=:>@\-]))" + AMOUNT + _TRAIL_FILLER + r"[\s.!]*$")
-_SPELLED_END = re.compile(r"(?:^|\s)(?P<spelled>" + SPELLED_RE.pattern + r")" + _TRAIL_FILLER + r"$")
+_CONNECTOR = table(connector=CONNECTORS)
+_LONGEST_FILLER = max(len(k) for k in _TRAIL_FILLER)
+_LONGEST_CONNECTOR = max(len(k) for k in _CONNECTOR)
+_AMOUNT_ONLY = re.compile(AMOUNT + r"$")
 _PRICE_START = re.compile(
     r"^(?:(?:charge|make it|make that|set|do|it's|its|now)\s+)?" + AMOUNT + r"\s+(?:for|on|per)\s+(?P<x>.+)$"
 )
-_VERB_RE = re.compile(rf"^(?:(?:{PRICE_VERBS}|{PRICE_LEAD_FILLER})\b\s*)+")
-_CONNECT_RE = re.compile(rf"(?:\s*(?:(?<![a-z0-9'])(?:{CONNECTORS})|[=:>@-]+))+\s*$")
+_VERB_RE = re.compile(rf"^(?:(?:{alts(PRICE_VERBS)}|{alts(PRICE_LEAD_FILLER)})\b\s*)+")
+_CONNECT_MARKS = "=:>@-"
 _UP = r"(?:\b(?:raise|bump|increase|hike|up|add|plus|mark up)\b|\+)"
 _DOWN = r"(?:\b(?:drop|lower|decrease|reduce|cut|down|knock|discount|minus|mark down|markdown|take)\b)"
 _RELATIVE = re.compile(
@@ -46,7 +48,9 @@ _RELATIVE = re.compile(
 
 
 def price(clause: str, ctx: Context) -> Outcome:
-    relative = _relative(clause, ctx)
+    if not _HAS_AMOUNT.search(clause):
+        return None  # every price clause names an amount: a digit or a spelled one ("a dollar")
+    relative = _relative(clause, ctx) if _RELATIVE_HINT.search(clause) else None
     if relative is not None:
         return relative
     start = _PRICE_START.match(clause)
@@ -57,20 +61,19 @@ def price(clause: str, ctx: Context) -> Outcome:
         except PriceError as exc:
             return Problem(f"{exc} Nothing changed.", 3)
     else:
-        end = _PRICE_END.search(clause)
-        spelled = None if end else _SPELLED_END.search(clause)
-        if end is None and spelled is None:
+        ending = _amount_at_end(clause.split())
+        if ending is None:
             return None
-        head = clause[: (end or spelled).start()]  # type: ignore[union-attr]
-        try:
-            amount = read_amount(end) if end else spelled_amount(spelled.group("spelled"))  # type: ignore[union-attr, arg-type]
-        except PriceError as exc:
-            return Problem(f"{exc} Nothing changed.", 3)
-        assert amount is not None
+        head_words, amount_or_error = ending
+        if isinstance(amount_or_error, PriceError):
+            return Problem(f"{amount_or_error} Nothing changed.", 3)
+        amount = amount_or_error
+        head = " ".join(head_words)
         verb = _VERB_RE.match(head)
-        phrase = _CONNECT_RE.sub("", head[verb.end() :] if verb else head)
-        phrase = re.sub(r"'s$", "", phrase.strip())
-        explicit = amount.explicit or verb is not None or _CONNECT_RE.search(head) is not None
+        body = head[verb.end() :] if verb else head
+        phrase, connected = _drop_connectors(body)
+        phrase = _POSSESSIVE_RE.sub("", phrase.strip())
+        explicit = amount.explicit or verb is not None or connected
     if not phrase.strip():
         return None
     items = resolve_items(phrase, ctx)
@@ -83,6 +86,57 @@ def price(clause: str, ctx: Context) -> Outcome:
         return Problem(f"{exc} Nothing changed.", 3)
     commands = tuple(UpdatePrice(target=m.item.name, value=format_cents(cents)) for m in items.matches)
     return Reading(commands, tuple(items.matches))
+
+
+def _amount_at_end(words: list[str]) -> tuple[list[str], Amount | PriceError] | None:
+    """Split "coffee now $3.25 each" into (["coffee", "now"], 3.25): the amount is the last one to three
+    words ("3.25", "$ 3", "3 dollars", "a buck fifty") once trailing fillers ("each", "today") are off."""
+    keys = [canon(w) for w in words]
+    end = len(words)
+    while end:
+        for n in range(min(_LONGEST_FILLER, end), 0, -1):
+            if tuple(keys[end - n : end]) in _TRAIL_FILLER:
+                end -= n
+                break
+        else:
+            break
+    for n in (1, 2, 3):
+        if n > end:
+            break
+        tail = " ".join(words[end - n : end]).rstrip(".!")
+        match = _AMOUNT_ONLY.match(tail)
+        if match is not None:
+            try:
+                return words[: end - n], read_amount(match)
+            except PriceError as exc:
+                return words[: end - n], exc
+        spelled = spelled_amount(tail)
+        if spelled is not None:
+            return words[: end - n], spelled
+    return None
+
+
+def _drop_connectors(head: str) -> tuple[str, bool]:
+    """ "the reuben to" -> ("the reuben", True); "price of X is now" -> ("price of X", True)."""
+    words = head.split()
+    found = False
+    while words:
+        last = words[-1]
+        if last.rstrip(_CONNECT_MARKS) != last:
+            found = True
+            words[-1] = last.rstrip(_CONNECT_MARKS)
+            if not words[-1]:
+                words.pop()
+            continue
+        keys = [canon(w) for w in words[-_LONGEST_CONNECTOR:]]
+        for n in range(len(keys), 0, -1):
+            if tuple(keys[-n:]) in _CONNECTOR:
+                del words[-n:]
+                found = True
+                break
+        else:
+            break
+    return " ".join(words), found
 
 
 _MOVE_AMOUNT = AMOUNT.replace("(?P<", "(?P<m_")
@@ -113,14 +167,14 @@ def _relative(clause: str, ctx: Context) -> Outcome:
         direction = "down"
     sign = -1 if re.fullmatch(_DOWN, direction) else 1
     has_by = " by " in f" {clause} " or m.group("dir") is not None or amount_text.startswith("+")
-    small_units = re.search(r"(?:c|cents?|cts?|¢)$", amount_text) or spelled_amount(amount_text) is not None
+    small_units = _CENTS_RE.search(amount_text) or spelled_amount(amount_text) is not None
     if m.group("lead") and not has_by and not small_units:
         return None  # "drop coffee 3" is an absolute price; relative needs "by", "up"/"down" or cents
     phrase = m.group("x")
-    if re.search(r"(?:\b(?:to|at|is|now)|[=:>@])$", phrase.strip()):
+    if _NAMES_PRICE_RE.search(phrase.strip()):
         return None  # "raise coffee to 50 cents" names the new price
-    phrase = re.sub(rf"^(?:{PRICE_LEAD_FILLER})\s+", "", phrase.strip())
-    phrase = re.sub(r"\s+(?:price|prices|by)$", "", phrase)
+    phrase = _LEAD_FILLER_RE.sub("", phrase.strip())
+    phrase = _TRAILING_PRICE_RE.sub("", phrase)
     if not phrase:
         return None
     return _shift(phrase, amount_text, sign, ctx)
@@ -128,7 +182,7 @@ def _relative(clause: str, ctx: Context) -> Outcome:
 
 def _shift(phrase: str, amount_text: str, sign: int, ctx: Context) -> Outcome:
     """New absolute prices for the items in `phrase`, each moved by an amount or a percentage."""
-    phrase = re.sub(rf"^(?:{PRICE_LEAD_FILLER})\s+", "", phrase.strip())
+    phrase = _LEAD_FILLER_RE.sub("", phrase.strip())
     items = resolve_items(phrase, ctx)
     if items.problem is not None:
         return items.problem
@@ -157,6 +211,17 @@ def _shift(phrase: str, amount_text: str, sign: int, ctx: Context) -> Outcome:
 
 
 _AMOUNT_RE = re.compile(AMOUNT)
+_HAS_AMOUNT = re.compile(r"\d|" + SPELLED_RE.pattern)
+# Words and signs without which a clause cannot be a relative change; checked before the costly pattern.
+_RELATIVE_HINT = re.compile(
+    r"\b(?:by|up|down|off|more|less|cheaper|extra|knock|add|take|shave|tack|cut|plus|minus|raise|bump|increase|"
+    r"hike|drop|lower|decrease|reduce|discount|mark)\b|[+%]"
+)
+_POSSESSIVE_RE = re.compile(r"'s$")
+_CENTS_RE = re.compile(r"(?:c|cents?|cts?|¢)$")
+_NAMES_PRICE_RE = re.compile(r"(?:\b(?:to|at|is|now)|[=:>@])$")
+_TRAILING_PRICE_RE = re.compile(r"\s+(?:price|prices|by)$")
+_LEAD_FILLER_RE = re.compile(rf"^(?:{alts(PRICE_LEAD_FILLER)})\s+")
 
 
 def _amount(text: str) -> Amount:
