@@ -12,6 +12,7 @@ from diner_agent.menu.tenant_file import read_tenant_file
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_TENANT = ROOT / "tests" / "fixtures" / "sample-tenant.yaml"
 DEMO_TENANT = ROOT / "examples" / "demo-diner.yaml"
+ROUTE66_TENANT = ROOT / "tests" / "fixtures" / "route66.yaml"
 
 
 @cache
@@ -50,3 +51,7 @@ def blue_plate() -> MenuSnapshot:
 
 def demo_diner() -> MenuSnapshot:
     return snapshot_from_file(DEMO_TENANT, "demo-diner")
+
+
+def route66() -> MenuSnapshot:
+    return snapshot_from_file(ROUTE66_TENANT, "route66")

@@ -65,7 +65,8 @@ def read_amount(match: re.Match[str]) -> Amount:
         if amount != amount.to_integral_value():
             raise PriceError("Cents must be a whole number.")
         amount = amount / 100
-    if amount != amount.quantize(Decimal("0.01")):
+    if amount != amount.quantize(Decimal("0.01")) or ("." in num and len(num.rsplit(".", 1)[1]) > 2):
+        # "2.250" may be a typo for 2.25 or 22.50: ask rather than guess.
         raise PriceError(f"{match.group(0).strip()} has more than 2 decimals; prices are in cents.")
     return Amount(
         cents=int(amount * 100),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from diner_agent.commands.spoken import digits
+
 MAX_GRAMMAR_CHARS = 600  # owner texts are short; longer input is not read by the grammar at all
 
 _TRANSLATE = str.maketrans(
@@ -43,6 +45,13 @@ _TRAILING = re.compile(
     r"(?:[\s,.!-]*\b(?:please|pls|plz|plse|thanks|thank you|thx|thnx|ty|tia|asap|k|ok|okay|now please|"
     r"cheers|sorry|lol)\b)+[\s.!?]*$"
 )
+# "dec. 31": the period is an abbreviation, not the end of a sentence.
+_MONTH_DOT = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.\s*(?=\d)")
+# "hey, it's Jo", "Jo here, ...": who is texting is known from the number; drop the introduction.
+_SIGNED = re.compile(
+    r"^(?:(?:hey|hi|hello|yo|morning|good morning)[\s,!.]+(?:it'?s|its|this is)\s+[a-z]+\b(?:\s+here\b)?"
+    r"|(?:(?:hey|hi|hello|yo)[\s,!.]+)?[a-z]+\s+here\b)[\s,.!-]*"
+)
 _TRAILING_PUNCT = re.compile(r"[\s.!?,;:~*]+$")
 _LEADING_PUNCT = re.compile(r"^[\s.!?,;:~*\-]+")
 
@@ -59,7 +68,9 @@ def normalize(text: str, *, cleaned: bool = False) -> str:
     `cleaned=True` says `text` already went through `clean()` (and lowercasing)."""
     text = text if cleaned else clean(text).lower()
     text = text.replace("&", " and ").replace(" + ", " and ")
-    text = _SPACES.sub(" ", text).strip()
+    text = _MONTH_DOT.sub(r"\1 ", text)
+    text = _SPACES.sub(" ", digits(text)).strip()
+    text = _SIGNED.sub("", text)
     previous = None
     while previous != text:
         previous = text

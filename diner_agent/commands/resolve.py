@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from diner_agent.commands.normalize import strip_accents
 from diner_agent.menu.records import MenuItem, MenuSnapshot
@@ -132,6 +133,7 @@ class Resolver:
                 self.choice_items.append(item)
         self.vocabulary = frozenset(w for words, _ in self.word_sets for w in words)
         self._vocabulary_list = sorted(self.vocabulary)
+        self._squashed_list = sorted(self.by_squashed)
         self._near: dict[str, frozenset[str]] = {}
 
     def near(self, word: str) -> frozenset[str]:
@@ -140,8 +142,15 @@ class Resolver:
         if found is None:
             if word in self.vocabulary:
                 found = frozenset((word,))
-            elif len(word) < 4 or any(ch.isdigit() for ch in word):
+            elif any(ch.isdigit() for ch in word) or len(word) < 3:
                 found = frozenset()
+            elif len(word) == 3:
+                # "pye" for "pie": one letter off, same first letter, among the three-letter menu words.
+                found = frozenset(
+                    known
+                    for known in self._vocabulary_list
+                    if len(known) == 3 and known[0] == word[0] and Levenshtein.distance(word, known) == 1
+                )
             else:
                 matches = process.extract(
                     word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=TOKEN_TYPO_MIN, limit=None
@@ -178,6 +187,14 @@ class Resolver:
 
     def _fuzzy(self, phrase: str, key: str, words: frozenset[str]) -> Resolution:
         near = {w: self.near(w) for w in words}
+        squashed = key.replace(" ", "")
+        if len(squashed) >= 6:
+            # "coldslaw" for "Cole Slaw": a typo in a name written as one word.
+            best = process.extractOne(squashed, self._squashed_list, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+            if best is not None:
+                holders = self.by_squashed[best[0]]
+                if len(holders) == 1 and not all(near.values()):
+                    return Match(holders[0], "fuzzy")
         if not all(near.values()):
             # A word that is nowhere near the menu ("lobster", "2.75"): never a match, at most a hint.
             return Unknown(phrase.strip(), self, key)

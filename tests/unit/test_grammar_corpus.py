@@ -8,18 +8,21 @@ without asking; `confirm: true` means the commands are right but must be confirm
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from diner_agent.commands.understand import understand
-from tests.menus import blue_plate, demo_diner
+from tests.menus import blue_plate, demo_diner, route66
 
 HERE = Path(__file__).parent
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("America/New_York"))
-TODAY = NOW.date()
+TODAY = date(2026, 11, 26)  # a Thursday; every corpus is written for 10:00 local time on this day
+
+
+def _now(snapshot) -> datetime:
+    return datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo(snapshot.tenant.timezone))
 
 
 def _cases(path: Path):
@@ -29,7 +32,7 @@ def _cases(path: Path):
             yield pytest.param(case, id=f"{path.stem}:{n}:{case['text'][:40]}")
 
 
-def _resolve_placeholder(value):
+def _resolve_placeholder(value, tz):
     if isinstance(value, str) and value.startswith("@today"):
         day, rest = TODAY, value[len("@today") :]
     elif isinstance(value, str) and value.startswith("@tomorrow"):
@@ -40,38 +43,39 @@ def _resolve_placeholder(value):
     if not rest:
         return day.isoformat()
     hour, minute = map(int, rest.split(":"))
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NOW.tzinfo)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
 
 
-def _matches(expected, actual) -> bool:
+def _matches(expected, actual, tz) -> bool:
     if expected == "@any":
         return True
     if isinstance(expected, dict):
         return (
             isinstance(actual, dict)
             and expected.keys() == actual.keys()
-            and all(_matches(v, actual[k]) for k, v in expected.items())
+            and all(_matches(v, actual[k], tz) for k, v in expected.items())
         )
     if isinstance(expected, list):
         return (
             isinstance(actual, list)
             and len(expected) == len(actual)
-            and all(_matches(e, a) for e, a in zip(expected, actual, strict=True))
+            and all(_matches(e, a, tz) for e, a in zip(expected, actual, strict=True))
         )
-    expected = _resolve_placeholder(expected)
+    expected = _resolve_placeholder(expected, tz)
     if isinstance(expected, datetime):
         return actual is not None and datetime.fromisoformat(actual) == expected
     return expected == actual
 
 
 def _check(case, snapshot):
-    result = understand(case["text"], snapshot, NOW)
+    now = _now(snapshot)
+    result = understand(case["text"], snapshot, now)
     got = [c.contract() for c in result.commands]
     if case["expect"] is None:
         assert got == [] or result.needs_confirmation, f"applied without asking: {got}"
         assert result.reply, "an unreadable text still gets an answer"
         return
-    assert _matches(case["expect"], got), f"got {got}, reply={result.reply!r}"
+    assert _matches(case["expect"], got, now.tzinfo), f"got {got}, reply={result.reply!r}"
     assert result.needs_confirmation == case.get("confirm", False), f"confirmation: {result.reasons}"
 
 
@@ -88,3 +92,8 @@ def test_shared_samples(case):
 @pytest.mark.parametrize("case", list(_cases(HERE / "grammar_cases" / "demo_diner.jsonl")))
 def test_demo_diner_corpus(case):
     _check(case, demo_diner())
+
+
+@pytest.mark.parametrize("case", list(_cases(HERE / "grammar_cases" / "heldout_route66.jsonl")))
+def test_heldout_route66_corpus(case):
+    _check(case, route66())

@@ -29,8 +29,14 @@ __all__ = ["GrammarResult", "Problem", "read"]
 _HARD_SPLIT = re.compile(
     r"\s*(?:\n+|;+|(?<!\d)\.\s+|\s+also\s+|\s+then\s+|\s+and then\s+|\s+oh and\s+|\s+plus\s+|\s*\|\s*)\s*"
 )
+# After a number, a new clause may start ("tots 4 bacon 4"), but not at words that belong to the number.
+_NOT_AFTER_NUMBER = (
+    r"(?:today|tonight|tomorrow|tmrw|am|pm|a\.m|p\.m|every|daily|on|till|til|until|to|and|or|through|thru|each|ea|"
+    r"per|dollars?|bucks?|cents?|now|instead|sharp|o'?clock)\b"
+)
 _SOFT_SPLIT = re.compile(
-    r"(\s*,\s*and\s+|\s*,\s*|\s*[!?]+\s*|\s+and\s+|\s+n\s+|\s+(?=(?:86|un-?86)\b)|(?<=\d)\s+(?=[a-z$]))"
+    r"(\s*,\s*and\s+|\s*,\s*(?:but\s+)?|\s*[!?]+\s*|\s+but\s+|\s+/\s+|\s+and\s+|\s+n\s+|"
+    r"\s+(?=(?:86|un-?86)\b)|(?<=\d)\s+(?=[a-z$])(?!" + _NOT_AFTER_NUMBER + r"))"
 )
 _PARSERS = (reopen, emergency, hours, availability, price)
 _MAX_ATOMS = 10
@@ -97,10 +103,23 @@ def _read_chunk(chunk: str, ctx: Context) -> Reading | Problem | None:
     if isinstance(whole_first, Reading) and not whole_first.fuzzy:
         return whole_first  # the common case: one clause, read with certainty; no need to try splits
     parts = _SOFT_SPLIT.split(chunk)
+    if len(parts) // 2 + 1 > _MAX_ATOMS:
+        return whole_first
+    outcome = _read_parts(parts, ctx, whole_first)
+    if not isinstance(outcome, Reading) and len(parts) > 1:
+        referred = _refer_back(parts, ctx)  # "chili dogs, 86 em"; "frito pie back on, now 7.50"
+        if referred is not None:
+            again = _read_parts(referred, ctx, None)
+            if isinstance(again, Reading):
+                return again
+    return outcome
+
+
+def _read_parts(parts: list[str], ctx: Context, whole: Outcome) -> Reading | Problem | None:
     atoms = parts[0::2]
-    if len(atoms) > _MAX_ATOMS:
-        return _read_clause(chunk, ctx)
-    memo: dict[tuple[int, int], Outcome] = {(0, len(atoms)): whole_first}
+    memo: dict[tuple[int, int], Outcome] = {}
+    if whole is not None:
+        memo[(0, len(atoms))] = whole
 
     def clause(i: int, j: int) -> Outcome:
         if (i, j) not in memo:
@@ -123,9 +142,59 @@ def _read_chunk(chunk: str, ctx: Context) -> Reading | Problem | None:
     if solved[0] is not None and solved[0][1].commands:
         return solved[0][1]
     problems = [o for o in memo.values() if isinstance(o, Problem)]
-    whole = clause(0, len(atoms))
-    if isinstance(whole, Problem):
-        problems.insert(0, whole)
+    first = clause(0, len(atoms))
+    if isinstance(first, Problem):
+        problems.insert(0, first)
     if not problems:
         return None
     return max(problems, key=lambda p: p.weight)
+
+
+_PRONOUN = re.compile(r"\b(?:it|em|'em|them|those|these|that one|this one|those ones)\b")
+_NO_ITEM = re.compile(r"^(?:(?:and|but)\s+)?(?:now|price|new price|price now|it's|its|make it|at)\s+(?=\$?\d)")
+
+
+def _refer_back(parts: list[str], ctx: Context) -> list[str] | None:
+    """Put the item named in an earlier clause where a later one only points at it: "86 em", "now 7.50".
+
+    An earlier clause that was only there to name the item ("last slice of pecan pie just went, 86 it")
+    is dropped once its item has been carried over; one that is a command itself stays."""
+    atoms = parts[0::2]
+    keep = [True] * len(atoms)
+    changed = False
+    for k in range(1, len(atoms)):
+        referring = _PRONOUN.search(atoms[k]) is not None or _NO_ITEM.match(atoms[k]) is not None
+        if not referring:
+            continue
+        for source in range(k - 1, -1, -1):
+            named = _spot_item(atoms[source], ctx)
+            if named is None:
+                continue
+            if _PRONOUN.search(atoms[k]):
+                atoms[k] = _PRONOUN.sub(named, atoms[k], count=1)
+            else:
+                atoms[k] = f"{named} {atoms[k]}"
+            keep[source] = keep[source] and isinstance(_read_clause(atoms[source], ctx), Reading)
+            changed = True
+            break
+    if not changed:
+        return None
+    kept = [atom for atom, flag in zip(atoms, keep, strict=True) if flag]
+    out: list[str] = []
+    for atom in kept:
+        if out:
+            out.append(", ")
+        out.append(atom)
+    return out
+
+
+def _spot_item(text: str, ctx: Context) -> str | None:
+    """The item an earlier clause mentions, found as the longest run of words that names one item
+    with certainty (closest to the end wins): "last slice of pecan pie just went" -> "Pecan Pie"."""
+    words = text.split()
+    for size in range(min(5, len(words)), 0, -1):
+        for start in range(len(words) - size, -1, -1):
+            resolution = ctx.resolver.resolve(" ".join(words[start : start + size]))
+            if isinstance(resolution, Match) and resolution.certain:
+                return resolution.item.name
+    return None

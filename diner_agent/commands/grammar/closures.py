@@ -29,8 +29,8 @@ _FILLER = frozenset(
     """.split()
 )
 _SEPARATOR = re.compile(
-    r"\s*(?:[,:;(]|\s-+\s*|-+\s|\.\s|[!?]+\s*|\bbecause(?: of)?\b|\bdue to\b|\bbc\b|\bb/c\b|\bcuz\b|\bcause\b|"
-    r"\bsince\b|\bwith\b)\s*"
+    r"\s*(?:[,;(]|(?<!\d):|:(?!\d)|\s-+\s*|-+\s|\.\s|[!?]+\s*|"
+    r"\bbecause(?: of)?\b|\bdue to\b|\bbc\b|\bb/c\b|\bcuz\b|\bcause\b|\bsince\b|\bwith\b)\s*"
 )
 _UNTIL = re.compile(
     r"\b(?:until|till|til|'til|thru|through|unt)\s+(?:(?P<notice>further notice|further|notice)|(?:at\s+)?(?P<time>"
@@ -96,7 +96,7 @@ def emergency(clause: str, ctx: Context) -> Outcome:
             return None
         reason = " ".join(filter(None, [" ".join(leftover), reason]))
     try:
-        days, _ = find_days(head, ctx.today)
+        days, _ = find_days(clause, ctx.today)
     except WhenError:
         days = []
     eod = bool(until_match and until_match.group("eod"))
@@ -171,10 +171,11 @@ def _until(m: re.Match[str], ctx: Context) -> datetime | None:
 
 
 _REOPEN = re.compile(
-    r"^(?:(?:ok|okay|all clear|good news|update|fyi|we(?:'re|re| are)|were|everyone|folks|guys|and)\s*[,!.-]*\s*)*"
+    r"^(?:(?:ok|okay|all clear|good news|update|fyi|we(?:'re|re| are)|were|everyone|folks|guys|and|"
+    r"[a-z]+(?:'s| is| are) (?:back|fixed|restored|working|on|sorted|done|cleaned up|over))\s*[,!.-]*\s*)*"
     r"(?:(?:back\s+)?open(?:ed)?\s+again|re-?open(?:ed|ing)?(?:\s+(?:now|the diner|up|the doors|for business))?|"
     r"back\s+open|open\s+back\s+up|opening\s+back\s+up|back\s+(?:up\s+)?(?:and|n)\s+running|up\s+and\s+running(?:\s+again)?|"
-    r"back\s+in\s+business|open\s+for\s+business(?:\s+again)?|emergency(?:\s+is)?\s+over|"
+    r"back\s+in\s+business|open\s+for\s+business(?:\s+again)?|emergency(?:'s|\s+is)?\s+over|"
     r"(?:end|cancel|lift|clear|stop)\s+(?:the\s+)?(?:emergency(?:\s+clos(?:ure|ing))?|closure|emergency close)|"
     r"all\s+clear|back(?:\s+up)?|open\s+now|now\s+open|open|doors\s+(?:are\s+)?open(?:\s+again)?|"
     r"back\s+to\s+normal|business\s+as\s+usual|un-?close|end\s+closure)"

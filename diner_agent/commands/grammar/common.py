@@ -132,6 +132,30 @@ def resolve_items(phrase: str, ctx: Context) -> ItemList:
         if isinstance(resolution, Match):
             return ItemList([resolution])
         return ItemList(problem=problem_for(resolution))
+    found = _segment(parts, ctx)
+    if found is None:
+        # "sweet and unsweet tea": the last word may belong to every item of the list.
+        shared = _share_last_word(parts)
+        found = _segment(shared, ctx) if shared is not None else None
+    if found is not None:
+        unique: list[Match] = []
+        for match in found:
+            if all(match.item.id != m.item.id for m in unique):
+                unique.append(match)
+        return ItemList(unique)
+    whole = _resolve(ctx.resolver, phrase)
+    if not isinstance(whole, Match) and (len(atoms) == 1 or isinstance(whole, Ambiguous)):
+        return ItemList(problem=problem_for(whole))
+    for atom in atoms:
+        resolution = _resolve(ctx.resolver, trim_item_phrase(atom))
+        if not isinstance(resolution, Match):
+            return ItemList(problem=problem_for(resolution))
+    return ItemList(problem=problem_for(whole))
+
+
+def _segment(parts: list[str], ctx: Context) -> list[Match] | None:
+    """The best split of `parts` (atoms and the separators between them) into items, or None."""
+    atoms = parts[0::2]
 
     def text(i: int, j: int) -> str:
         return "".join(parts[2 * i : 2 * j - 1])
@@ -153,21 +177,20 @@ def resolve_items(phrase: str, ctx: Context) -> ItemList:
             if choice is None or score < choice[0]:
                 choice = (score, [resolution, *rest[1]])
         best[i] = choice
-    found = best[0]
-    if found is not None:
-        unique: list[Match] = []
-        for match in found[1]:
-            if all(match.item.id != m.item.id for m in unique):
-                unique.append(match)
-        return ItemList(unique)
-    whole = _resolve(ctx.resolver, phrase)
-    if not isinstance(whole, Match) and (len(atoms) == 1 or isinstance(whole, Ambiguous)):
-        return ItemList(problem=problem_for(whole))
-    for atom in atoms:
-        resolution = _resolve(ctx.resolver, trim_item_phrase(atom))
-        if not isinstance(resolution, Match):
-            return ItemList(problem=problem_for(resolution))
-    return ItemList(problem=problem_for(whole))
+    return best[0][1] if best[0] is not None else None
+
+
+def _share_last_word(parts: list[str]) -> list[str] | None:
+    atoms = parts[0::2]
+    last = atoms[-1].split()
+    if len(last) < 2:
+        return None
+    noun = last[-1]
+    shared = list(parts)
+    for k in range(0, len(parts) - 2, 2):
+        if noun not in parts[k].split():
+            shared[k] = f"{parts[k]} {noun}"
+    return shared if shared != parts else None
 
 
 _JOINER_RE = re.compile(r"(?:\band\b|&|\bn\b|\+)")
@@ -175,8 +198,8 @@ _JOINER_RE = re.compile(r"(?:\band\b|&|\bn\b|\+)")
 
 def _names_with_joiner(match: Match, separators: list[str]) -> bool:
     """A phrase spanning list separators is one item only if that item's own name or alias has the
-    joining word ("Mac and Cheese", "b&g") and the match is exact, never by a shared word or a typo."""
-    if match.how not in ("exact", "alias") or any("," in sep or "/" in sep for sep in separators):
+    joining word ("Mac and Cheese", "b&g", even typed "biscuts and gravy"); commas never join."""
+    if any("," in sep or "/" in sep for sep in separators):
         return False
     labels = [match.item.name, *match.item.aliases]
     return any(_JOINER_RE.search(label.lower()) for label in labels)

@@ -43,11 +43,13 @@ _FILLER = frozenset(
     diner restaurant kitchen shop place doors of a an it its it's that normal regular usual same
     change changing update set make move push shift let's lets do get please pls instead then by around
     about like usually now-on hrs: -> - : , day days week weeks time times through thru ok okay so
-    yes noon later sooner earlier back back. still will'll shall o'clock oclock sharp
+    yes noon later sooner earlier back back. still will'll shall o'clock oclock sharp stay staying stays
     """.split()
 )
 _WORD = re.compile(r"[a-z0-9'@:>-]+")
 _DIGIT = re.compile(r"\d|noon|midnight")
+_CLAUSE_BREAK = re.compile(r",|;|\band\b|\bbut\b")
+_INSTEAD = re.compile(r"\s*\b(?:instead of|rather than|not at|not)\s+(?:" + TIME_RE.pattern + r")")
 _UNTIL_RE = re.compile(r"\b(?:until|till|til)\b")
 _CLOSED_AT_RE = re.compile(r"\bclosed\s+(?:at|by|@)\s*\d")
 _UNTIL_BEFORE = re.compile(r"(?:till|til|until|to|thru|through)\s*$")
@@ -59,8 +61,12 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def hours(clause: str, ctx: Context) -> Outcome:
+    if "instead" in clause or "rather" in clause or " not " in clause:
+        clause = _INSTEAD.sub("", clause)  # "close at 2 tomorrow instead of 9": the old time is only a reminder
     keywords = list(_KW_RE.finditer(clause))
     if not keywords and not (_DIGIT.search(clause) and RANGE_RE.search(clause) and DAY_ATOM_RE.search(clause)):
+        return None
+    if "," in clause and not _days_lead_into_times(clause, ctx):
         return None
     if _UNTIL_RE.search(clause) and any(k.lastgroup == "closed" for k in keywords):
         return None  # "closed until monday" is an emergency closure
@@ -97,6 +103,8 @@ def hours(clause: str, ctx: Context) -> Outcome:
         return None
     if value is not None and singles:
         return None
+    if value is None and len(singles) > 1 and _CLAUSE_BREAK.search(clause):
+        return None  # "open at 8 mondays, close at 3 tuesdays": two clauses, each with its own days
     if value is None and singles:
         if "closed" in kinds:
             # Only "closed at 3" reads as a closing time; "closed sundays, open at 7" is two clauses.
@@ -126,6 +134,31 @@ def hours(clause: str, ctx: Context) -> Outcome:
     if isinstance(checked, Problem):
         return checked
     return Reading((command,))
+
+
+def _days_lead_into_times(clause: str, ctx: Context) -> bool:
+    """A comma inside an hours clause may separate a list of days that runs into the times
+    ("mon, wed, fri 7-3") or days from their times ("open late tmrw, 9 to 9"); but "mondays, close at 3
+    tuesdays" names days on both sides of a clause of its own, and must be read as two clauses."""
+    parts = [p.strip() for p in clause.split(",")]
+    try:
+        found = [find_days(part, ctx.today) for part in parts]
+    except WhenError:
+        return True  # let the full reading report the bad day
+    with_days = [i for i, (days, _) in enumerate(found) if days]
+    for i in with_days[:-1]:
+        days, spans = found[i]
+        day_only = not _strip_spans(parts[i], spans) and not _DIGIT.search(parts[i])
+        next_spans = found[i + 1][1] if i + 1 < len(parts) else []
+        if not day_only or not next_spans or next_spans[0][0] > 3:
+            return False
+    return True
+
+
+def _strip_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = _blank(text, start, end)
+    return " ".join(w for w in _WORD.findall(text) if w not in _FILLER and w not in ("and", "&"))
 
 
 def _from_singles(clause: str, singles: list, kinds: set[str]) -> HoursValue | None:  # type: ignore[type-arg]

@@ -29,7 +29,7 @@ _WORDS: dict[type, str] = {
 }
 _LONGEST = 80  # no keyword phrase (with greetings and "please" around it) is longer
 _KEYWORDS = re.compile(
-    r"^(?:hey |hi |ok so |so |um |uh )?(?:"
+    r"^(?:hey |hi |ok so |so |um |uh |oops |whoops |my bad |sorry |ugh )?(?:"
     + "|".join(f"(?P<{cls.__name__}>" + re.sub(r"\s*\n\s*", "", words) + ")" for cls, words in _WORDS.items())
     + r")(?: please| pls| plz| thanks| thx| ty)?$"
 )

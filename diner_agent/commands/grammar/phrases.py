@@ -43,16 +43,16 @@ def canon(word: str) -> str:
 ON_LEAD = (
     "un86|un 86|un eighty six|bring back|bringing back|put back|restock|restocked|re-enable|reenable|enable|"
     "unmark|add back|we have more|we got more|got more|back on|serving|we're serving|start selling|selling|"
-    "un-sell out|unsold out|start serving|serving again"
+    "un-sell out|unsold out|start serving|serving again|turn on|switch on|turn back on"
 )
 OFF_LEAD = (
     "86|eighty six|out of|outta|out on|all out of|ran out of|run out of|running out of|just ran out of|"
     "sold out of|sold out on|sold out|soldout|no more|none left of|no|nix|kill|pull|scratch|disable|remove|"
     "stop selling|stop serving|not serving|no longer serving|not doing|can't do|cant do|cannot do|don't have|"
     "dont have|don't have any|dont have any|we don't have|we dont have|we have no|got no|have no|out|strike|"
-    "cross off|cross out"
+    "cross off|cross out|out of stock|turn off|switch off|take off"
 )
-NEUTRAL_LEAD = "mark|set|make|put|take|flag|list|show|we have|we got|got|have|we've got|change|update|switch"
+NEUTRAL_LEAD = "mark|set|make|put|take|flag|list|show|we have|we got|got|have|we've got|change|update|switch|turn"
 FILLER_LEAD = (
     "we're|we are|were|we|i'm|im|sorry|guys|folks|all|just|the|our|fyi|heads up|also|officially|today|"
     "tonight|note|so|well|and|now|ya'll|y'all|yall|everyone|team|kitchen says|chef says|looks like|"
@@ -61,12 +61,14 @@ FILLER_LEAD = (
 ON_TRAIL = (
     "back|back on|back on the menu|back on menu|back in stock|in stock|available|available again|avail|"
     "avail again|again|on|on again|on the menu|on the menu again|restocked|back up|returns|un86|up again|"
-    "ok again|good again|good to go|back to normal|as available|as in stock|on sale again|for sale"
+    "ok again|good again|good to go|back to normal|as available|as in stock|on sale again|for sale|back in|"
+    "back on again|on sale"
 )
 OFF_TRAIL = (
     "86|eighty six|as 86|sold out|soldout|out|out of stock|oos|gone|all gone|unavailable|not available|n/a|"
     "unavail|off|off the menu|off menu|done|finished|none left|left|all out|out for the day|as sold out|"
-    "as unavailable|as out|over|kaput|run out|ran out|not avail|empty"
+    "as unavailable|as out|over|kaput|run out|ran out|not avail|empty|finish|finito|all done|sold|"
+    "no more|none|out now|outta stock"
 )
 FILLER_TRAIL = (
     "today|tonight|for today|for tonight|for the day|for the night|for the rest of the day|rest of the day|"
@@ -89,11 +91,14 @@ PRICE_VERBS = (
 )
 PRICE_LEAD_FILLER = (
     "the price of|price of|price for|price on|the price for|the price on|cost of|the cost of|prices on|"
-    "prices for|the|our|we're|we are|we'll|we will|now"
+    "prices for|the|our|we're|we are|we'll|we will|now|to|please"
 )
 CONNECTORS = (
     "to|at|=|->|>|=>|is|is now|now|:|@|for|costs|cost|should be|will be|price is|price|prices|price to|"
     "price at|goes to|go to|becomes|now at|up to|down to|now costs|is going to|is gonna be|gonna be|'s price|"
     "s price|price should be|to be|as|is priced at|priced at|sells for|sell for|-|price now|new price|now is|"
-    "is at|each|ea|set to|changed to|change to"
+    "is at|each|ea|set to|changed to|change to|price change|price change to|change|should cost|will cost|"
+    "would cost|needs to be|needs to cost|gonna cost|going to cost|should now be|should go to|goes up to|"
+    "goes down to|going up to|going down to|is going up to|is going down to|raised to|lowered to|dropped to|"
+    "now priced at|new price is"
 )

@@ -34,7 +34,8 @@ _LONGEST_FILLER = max(len(k) for k in _TRAIL_FILLER)
 _LONGEST_CONNECTOR = max(len(k) for k in _CONNECTOR)
 _AMOUNT_ONLY = re.compile(AMOUNT + r"$")
 _PRICE_START = re.compile(
-    r"^(?:(?:charge|make it|make that|set|do|it's|its|now)\s+)?" + AMOUNT + r"\s+(?:for|on|per)\s+(?P<x>.+)$"
+    r"^(?:(?:we|we're|we are|we'll|we will|i'm|im|i)\s+)?(?:(?:now\s+)?(?:start\s+)?(?:charge|charging|make it|"
+    r"make that|set|do|it's|its|now|asking|selling)\s+)?" + AMOUNT + r"\s+(?:for|on|per)\s+(?P<x>.+)$"
 )
 _VERB_RE = re.compile(rf"^(?:(?:{alts(PRICE_VERBS)}|{alts(PRICE_LEAD_FILLER)})\b\s*)+")
 _CONNECT_MARKS = "=:>@-"
@@ -49,7 +50,7 @@ _RELATIVE = re.compile(
 
 def price(clause: str, ctx: Context) -> Outcome:
     if not _HAS_AMOUNT.search(clause):
-        return None  # every price clause names an amount: a digit or a spelled one ("a dollar")
+        return None  # every price clause names an amount: a digit or a spelled one ("a dollar"), or a scale
     relative = _relative(clause, ctx) if _RELATIVE_HINT.search(clause) else None
     if relative is not None:
         return relative
@@ -72,6 +73,10 @@ def price(clause: str, ctx: Context) -> Outcome:
         verb = _VERB_RE.match(head)
         body = head[verb.end() :] if verb else head
         phrase, connected = _drop_connectors(body)
+        old = _FROM_OLD.search(phrase)
+        if old is not None:  # "onion rings from 4.50 to 4.95": the old price is only a reminder
+            phrase, _ = _drop_connectors(phrase[: old.start()])
+            connected = True
         phrase = _POSSESSIVE_RE.sub("", phrase.strip())
         explicit = amount.explicit or verb is not None or connected
     if not phrase.strip():
@@ -148,6 +153,10 @@ _MOVE = re.compile(
 
 def _relative(clause: str, ctx: Context) -> Outcome:
     """ "raise coffee by 25 cents", "bump the reuben up a dollar", "knock 50c off the blt", "coffee +10%"."""
+    scale = _SCALE.match(clause)
+    if scale is not None:
+        factor = {"double": "+100%", "triple": "+200%", "halve": "-50%", "half": "-50%"}[scale.group("how")]
+        return _shift(scale.group("x"), factor[1:], 1 if factor[0] == "+" else -1, ctx)
     move = _MOVE.match(clause)
     if move is not None:
         down = move.group("prep").startswith(("off", "from"))
@@ -211,13 +220,17 @@ def _shift(phrase: str, amount_text: str, sign: int, ctx: Context) -> Outcome:
 
 
 _AMOUNT_RE = re.compile(AMOUNT)
-_HAS_AMOUNT = re.compile(r"\d|" + SPELLED_RE.pattern)
+_HAS_AMOUNT = re.compile(r"\d|\b(?:double|triple|halve|half)\b|" + SPELLED_RE.pattern)
 # Words and signs without which a clause cannot be a relative change; checked before the costly pattern.
 _RELATIVE_HINT = re.compile(
     r"\b(?:by|up|down|off|more|less|cheaper|extra|knock|add|take|shave|tack|cut|plus|minus|raise|bump|increase|"
-    r"hike|drop|lower|decrease|reduce|discount|mark)\b|[+%]"
+    r"hike|drop|lower|decrease|reduce|discount|mark|double|triple|halve|half)\b|[+%]"
 )
 _POSSESSIVE_RE = re.compile(r"'s$")
+_FROM_OLD = re.compile(r"\s+(?:from|was|instead of)\s+\$?\d[\d.,]*$")
+_SCALE = re.compile(
+    r"^(?P<how>double|triple|halve|half)\s+(?:the\s+)?(?:price|prices|cost)?\s*(?:of|on|for)?\s*(?P<x>.+)$"
+)
 _CENTS_RE = re.compile(r"(?:c|cents?|cts?|¢)$")
 _NAMES_PRICE_RE = re.compile(r"(?:\b(?:to|at|is|now)|[=:>@])$")
 _TRAILING_PRICE_RE = re.compile(r"\s+(?:price|prices|by)$")

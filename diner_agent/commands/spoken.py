@@ -1,0 +1,121 @@
+"""Numbers written as words, as voice dictation and some owners produce them.
+
+"coffee two fifty" -> "coffee 2.50", "meatloaf fifteen dollars" -> "meatloaf $15",
+"four dollars and seventy five cents" -> "$4.75", "close at two today" -> "close at 2 today",
+"open at six thirty" -> "open at 6:30", "half past 2" -> "2:30", "ten percent" -> "10%".
+
+A run of number words is only rewritten where it is surely a price or a time: at the end of the text,
+next to a currency or time word, or after "at"/"till"/"to". Elsewhere ("two eggs", "seven layer dip")
+the words stay, and the item resolver reads them as it reads digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
+_NUMBER = rf"(?:(?:{_NUMBER_WORD})(?:[\s-](?:{_NUMBER_WORD}))*)"
+_TIME_BEFORE = r"(?:at|till|til|until|to|from|by|@|around|after|before|past)"
+_TIME_AFTER = r"(?:am|pm|a\.m\.|p\.m\.|o'?clock|today|tonight|tomorrow|tmrw|on|every|weekdays|weekends|sharp)"
+_CURRENCY = r"(?:dollars?|bucks?)"
+
+_HALF_PAST = re.compile(r"\b(?:half past|quarter past|quarter to)\s+(\d{1,2}|" + _NUMBER_WORD + r")\b")
+_PERCENT = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:percent|pct|per cent)\b")
+_MONEY_WORDS = re.compile(
+    rf"\b(?P<d>{_NUMBER})\s+{_CURRENCY}(?:\s+(?:and\s+)?(?P<c>{_NUMBER})(?:\s+cents?)?)?(?=\W|$)"
+    rf"|\b(?P<only>{_NUMBER})\s+cents?\b"
+)
+_RUN = re.compile(rf"\b{_NUMBER}\b")
+_OTHER_FORMS = re.compile(r"percent|pct|half past|quarter (?:past|to)")
+
+
+def _value(words: str) -> list[int] | None:
+    """'two' -> [2]; 'seventy five' -> [75]; 'two fifty' -> [2, 50]; 'six thirty' -> [6, 30]."""
+    out: list[int] = []
+    pending_tens: int | None = None
+    for word in re.split(r"[\s-]+", words.strip()):
+        if word in _TENS:
+            if pending_tens is not None:
+                out.append(pending_tens)
+            pending_tens = _TENS[word]
+        elif word in _UNITS:
+            value = _UNITS[word]
+            if pending_tens is not None and 0 < value < 10:
+                out.append(pending_tens + value)
+                pending_tens = None
+            else:
+                if pending_tens is not None:
+                    out.append(pending_tens)
+                    pending_tens = None
+                out.append(value)
+        else:
+            return None
+    if pending_tens is not None:
+        out.append(pending_tens)
+    return out or None
+
+
+def _clock(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    values = _value(word)
+    return values[0] if values and len(values) == 1 else None
+
+
+def _half_past(m: re.Match[str]) -> str:
+    hour = _clock(m.group(1))
+    if hour is None or not 1 <= hour <= 12:
+        return m.group(0)
+    phrase = m.group(0)
+    if phrase.startswith("half"):
+        return f"{hour}:30"
+    if phrase.startswith("quarter past"):
+        return f"{hour}:15"
+    return f"{(hour - 2) % 12 + 1}:45"
+
+
+def _money(m: re.Match[str]) -> str:
+    if m.group("only"):
+        cents = _value(m.group("only"))
+        return f"{cents[0]} cents" if cents and len(cents) == 1 and cents[0] < 100 else m.group(0)
+    dollars = _value(m.group("d"))
+    cents = _value(m.group("c")) if m.group("c") else [0]
+    if not dollars or len(dollars) != 1 or not cents or len(cents) != 1 or cents[0] >= 100:
+        return m.group(0)
+    return f"${dollars[0]}.{cents[0]:02d}"
+
+
+def _run(m: re.Match[str], text: str) -> str:
+    values = _value(m.group(0))
+    if values is None or len(values) > 2:
+        return m.group(0)
+    before = text[: m.start()].rstrip()
+    after = text[m.end() :].lstrip()
+    timeish = re.search(rf"\b{_TIME_BEFORE}$", before) is not None or re.match(_TIME_AFTER + r"\b", after)
+    at_end = not after or re.match(r"^(?:[,.!?;]|percent\b|pct\b|%)", after) is not None
+    if len(values) == 1:
+        return str(values[0]) if (timeish or at_end) else m.group(0)
+    whole, part = values
+    if part < 10:
+        return m.group(0)
+    if timeish and 1 <= whole <= 12 and part <= 59:
+        return f"{whole}:{part:02d}"
+    if at_end:
+        return f"{whole}.{part:02d}"
+    return m.group(0)
+
+
+def digits(text: str) -> str:
+    """Rewrite spoken prices and times in a lowercase text as digits (see the module docstring)."""
+    if not _RUN.search(text) and not _OTHER_FORMS.search(text):
+        return text
+    text = _HALF_PAST.sub(_half_past, text)
+    text = _MONEY_WORDS.sub(_money, text)
+    text = _RUN.sub(lambda m: _run(m, text), text)
+    return _PERCENT.sub(r"\1%", text)
