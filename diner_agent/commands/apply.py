@@ -61,6 +61,10 @@ def _apply(cs: ChangeSet, cmd: Command, snapshot: MenuSnapshot, today: date) -> 
             cents = to_cents_str(cmd.value)
             if cents <= 0 or cents > snapshot.tenant.max_price_cents:
                 raise ApplyError(f"{cmd.value} is not an allowed price.")
+            if cmd.based_on is not None:
+                current = cs.item(item.id)
+                if current is not None and current.price_cents != cmd.based_on:
+                    raise ApplyError(f"{item.name}'s price just changed; send the change again.")
             return [cs.set_price(item.id, cents)]
         return [cs.set_available(item.id, cmd.value)]
     if isinstance(cmd, ChangeHours):

@@ -141,6 +141,9 @@ def validate_answer(raw: str, snapshot: MenuSnapshot, now: datetime) -> LlmReadi
     for proposed in data["commands"][:MAX_COMMANDS]:
         if not isinstance(proposed, dict) or proposed.get("action") not in ALLOWED:
             continue  # anything outside the four changes and reopen is dropped
+        if set(proposed) - {"action", "target", "value"}:
+            log.info("LLM proposed a command with extra keys; dropped")
+            continue
         proposed = dict(proposed)
         if proposed["action"] in ("update_price", "toggle_available"):
             resolution = resolver.resolve(str(proposed.get("target") or ""))

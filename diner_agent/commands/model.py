@@ -60,6 +60,9 @@ class UpdatePrice(_Command):
     action: Literal["update_price"] = "update_price"
     target: ItemName
     value: Price
+    # For a relative change ("raise coffee by 25c"): the price it was computed from. Not part of the
+    # contract; apply refuses if the price moved meanwhile, so two quick raises never lose one.
+    based_on: int | None = Field(default=None, exclude=True)
 
 
 class ToggleAvailable(_Command):

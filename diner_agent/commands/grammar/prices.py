@@ -215,7 +215,7 @@ def _shift(phrase: str, amount_text: str, sign: int, ctx: Context) -> Outcome:
             cents = check_price(cents, cents <= 0, ctx.snapshot.tenant.max_price_cents)
         except PriceError as exc:
             return Problem(f"{match.item.name}: {exc} Nothing changed.", 3)
-        commands.append(UpdatePrice(target=match.item.name, value=format_cents(cents)))
+        commands.append(UpdatePrice(target=match.item.name, value=format_cents(cents), based_on=match.item.price_cents))
     return Reading(tuple(commands), tuple(items.matches))
 
 

@@ -1,0 +1,34 @@
+"""A worker killed in the middle of applying a text leaves no partial change, and the retry applies it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+
+from diner_agent.commands.model import Inbound
+from tests.integration.reliability.workers import die_mid_change, kill
+
+
+def test_a_worker_killed_mid_change_leaves_nothing_half_done(store, service, db_url, tmp_path):
+    ready = tmp_path / "ready"
+    worker = multiprocessing.get_context("spawn").Process(
+        target=die_mid_change, args=(db_url, "86 the pot roast and tuna melt", "SM-crash", str(ready))
+    )
+    worker.start()
+    deadline = time.time() + 30
+    while not ready.exists() and time.time() < deadline:
+        time.sleep(0.02)
+    assert ready.exists(), "the worker never reached the middle of its change"
+    kill(int(ready.read_text()))
+    worker.join(10)
+
+    snap = store.snapshot("blue-plate")
+    assert snap.item_named("Pot Roast").available and snap.item_named("Tuna Melt").available
+    assert store.processed_reply("sms", "SM-crash") is None  # not recorded, so Twilio's retry will apply it
+
+    retry = service.handle(Inbound("blue-plate", "sms", "+15555550101", "86 the pot roast and tuna melt", "SM-crash"))
+    assert retry.kind == "applied"
+    snap = store.snapshot("blue-plate")
+    assert not snap.item_named("Pot Roast").available and not snap.item_named("Tuna Melt").available
+    assert os.path.exists(ready)
