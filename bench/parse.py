@@ -35,9 +35,10 @@ def corpus() -> list[tuple[str, object]]:
         "blue_plate": snapshot_from_file(SAMPLE_TENANT, "blue-plate"),
         "demo_diner": snapshot_from_file(DEMO_TENANT, "demo-diner"),
     }
-    extra = ROOT / "tests" / "fixtures" / "route66.yaml"
-    if extra.exists():
-        menus["heldout_route66"] = snapshot_from_file(extra, "route66")
+    for stem, tenant in (("route66", "route66"), ("harbor", "harbor")):
+        extra = ROOT / "tests" / "fixtures" / f"{stem}.yaml"
+        if extra.exists():
+            menus[f"heldout_{stem}"] = snapshot_from_file(extra, tenant)
     texts = []
     for path in sorted(cases_dir.glob("*.jsonl")):
         snapshot = menus.get(path.stem)

@@ -33,6 +33,20 @@ def _secret(value: object) -> str | None:
     return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
 
 
+class AppClock:
+    """The gateway's clock: real monotonic time for deadlines, TTLs and breakers, and the app's own
+    wall clock for the timestamps of usage rows (so a test's fake clock dates them consistently)."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def now(self) -> datetime:
+        return self._now()
+
+
 def gateway_config(settings: Settings) -> GatewayConfig:
     return GatewayConfig(
         gateway_url=settings.cloudflare_ai_gateway_url,
@@ -94,7 +108,7 @@ def build(settings: Settings, *, use_llm: bool = True, clock: Callable[[], datet
     store = MenuStore.from_url(settings.database_url, clock=clock)
     built = Built(store=store, service=CommandService(store, clock=clock), gateway=None, closers=[store.close])
     if use_llm:
-        gateway = AIGateway(gateway_config(settings), metrics_sink=UsageSink(store))
+        gateway = AIGateway(gateway_config(settings), metrics_sink=UsageSink(store), clock=AppClock(clock))
         if gateway.configured:
             built.gateway = gateway
             built.closers.append(gateway.close)

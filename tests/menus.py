@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_TENANT = ROOT / "tests" / "fixtures" / "sample-tenant.yaml"
 DEMO_TENANT = ROOT / "examples" / "demo-diner.yaml"
 ROUTE66_TENANT = ROOT / "tests" / "fixtures" / "route66.yaml"
+HARBOR_TENANT = ROOT / "tests" / "fixtures" / "harbor.yaml"
 
 
 @cache
@@ -55,3 +56,7 @@ def demo_diner() -> MenuSnapshot:
 
 def route66() -> MenuSnapshot:
     return snapshot_from_file(ROUTE66_TENANT, "route66")
+
+
+def harbor() -> MenuSnapshot:
+    return snapshot_from_file(HARBOR_TENANT, "harbor")

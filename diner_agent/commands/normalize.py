@@ -34,16 +34,19 @@ _TRANSLATE = str.maketrans(
 )
 # Letters and digits of any script, and the punctuation owners use; everything else (control
 # characters, emoji, symbols, odd whitespace) becomes a space.
-_DISALLOWED = re.compile(r"[^\w$&:\-/'.,;!?@#%+=>()\"]|_")
+_DISALLOWED = re.compile(r"[^\w$&:\-/'.,;!?@#%+=>()\"\n]|_")
+_NEWLINES = re.compile(r"\s*\n[\s\n]*")
 _SPACES = re.compile(r"\s+")
 _LEADING = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|k|so|um|uh|hmm|fyi|heads up|quick one|update|also|and|oh|oops|alright|"
     r"please|pls|plz|can you|could you|can u|could u|would you|pls can you|go ahead and|i need to|i need you to|"
-    r"i want to|we need to|need to|let's|lets|gotta)\b[\s,:!.-]*)+"
+    r"i want to|we need to|need to|let's|lets|gotta|kindly|would you kindly|could you kindly|would you please|"
+    r"could you please|can you please|dear)\b[\s,:!.-]*)+"
 )
 _TRAILING = re.compile(
     r"(?:[\s,.!-]*\b(?:please|pls|plz|plse|thanks|thank you|thx|thnx|ty|tia|asap|k|ok|okay|now please|"
-    r"cheers|sorry|lol)\b)+[\s.!?]*$"
+    r"cheers|sorry|lol|kindly|thank you kindly|thanks so much|thanks a lot|much appreciated|appreciate it|"
+    r"have a good day|have a great day|regards|best|thank you very much|many thanks)\b)+[\s.!?]*$"
 )
 # "dec. 31": the period is an abbreviation, not the end of a sentence.
 _MONTH_DOT = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.\s*(?=\d)")
@@ -52,14 +55,23 @@ _SIGNED = re.compile(
     r"^(?:(?:hey|hi|hello|yo|morning|good morning)[\s,!.]+(?:it'?s|its|this is)\s+[a-z]+\b(?:\s+here\b)?"
     r"|(?:(?:hey|hi|hello|yo)[\s,!.]+)?[a-z]+\s+here\b)[\s,.!-]*"
 )
+# A letter's frame: "Hi Pat, ..." and "... Thanks, Lee".
+_GREETING_NAME = re.compile(r"^(?:hi|hey|hello|good morning|good afternoon|morning|dear)\s+[a-z]+\s*[,!.:-]+\s*")
+_SIGN_OFF = re.compile(
+    r"[,.!;\s]+(?:thanks|thank you|thx|cheers|regards|best|best regards|kind regards|love|warmly)[\s,.!-]+"
+    r"[a-z]+[.!]?$"
+)
+_PUNCT_RUN = re.compile(r"\s*([,.;!?])(?:\s*[,.;])+\s*")
 _TRAILING_PUNCT = re.compile(r"[\s.!?,;:~*]+$")
 _LEADING_PUNCT = re.compile(r"^[\s.!?,;:~*\-]+")
 
 
 def clean(text: str) -> str:
     """Unicode-fold, drop control characters and symbols (emoji), map look-alike punctuation."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return _SPACES.sub(" ", _DISALLOWED.sub(" ", text)).strip()
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).replace("\r", "\n")
+    # A line break separates list entries or clauses ("86\nwings\nfries"): keep it as a comma.
+    text = _NEWLINES.sub(", ", _DISALLOWED.sub(" ", text).strip())
+    return _SPACES.sub(" ", text).strip(" ,")
 
 
 def normalize(text: str, *, cleaned: bool = False) -> str:
@@ -71,6 +83,14 @@ def normalize(text: str, *, cleaned: bool = False) -> str:
     text = _MONTH_DOT.sub(r"\1 ", text)
     text = _SPACES.sub(" ", digits(text)).strip()
     text = _SIGNED.sub("", text)
+    text = _GREETING_NAME.sub("", text)
+    text = _SIGN_OFF.sub("", text)
+    text = _PUNCT_RUN.sub(r"\1 ", text).strip()
+    return trim_fillers(text)
+
+
+def trim_fillers(text: str) -> str:
+    """Drop greetings and politeness from both ends ("ok so ... pls!!"); also used on each sentence."""
     previous = None
     while previous != text:
         previous = text

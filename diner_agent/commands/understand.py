@@ -12,6 +12,7 @@ from diner_agent.commands import grammar
 from diner_agent.commands.llm import LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
+from diner_agent.commands.questions import answer, is_question
 from diner_agent.commands.replies import NOT_UNDERSTOOD
 from diner_agent.menu.records import MenuSnapshot
 
@@ -71,6 +72,8 @@ def understand(
 ) -> Understanding:
     """Never raises for any text; `llm` is only consulted when the grammar found no command shape at all."""
     result = grammar.read(text, snapshot, now)
+    if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
+        return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
     if result.commands:
         reasons = confirmation_reasons(result.commands, snapshot, source="grammar", fuzzy=result.fuzzy)
         return Understanding(text, "grammar", result.commands, bool(reasons), None, reasons)

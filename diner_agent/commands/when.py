@@ -39,7 +39,7 @@ _HOLIDAYS = (
 
 DAY_ATOM = (
     r"(?:(?P<rel>this|next|coming|this coming)\s+)?(?P<wd>" + WEEKDAY_RE + r")(?:\s+(?P<only>only))?\b"
-    r"|(?P<group>week ?days?|weekends?|wknds?|wkends?|every ?day|each day|daily|all week|7 days(?: a week)?|"
+    r"|(?P<group>week ?days?|weekends?|wknds?|wkends?|every ?day|each day|daily|all week|7 days(?: a week)?|m-f|"
     r"seven days(?: a week)?)\b"
     r"|(?P<today>today|tonight|tonite|this evening|this morning|this afternoon|tday|2day)\b"
     r"|(?P<tomorrow>tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|tmrow|tomm|2morrow|2moro|tmro)\b"
@@ -50,7 +50,7 @@ DAY_ATOM = (
 )
 # Every day form above starts with one of these; a quick test before the big alternation.
 _DAYISH = re.compile(
-    r"\d/|\b(?:mon|tu|we|th|fri|sat|sun|tod|ton|tom|tmr|tmo|2mo|2da|tda|this|next|coming|only|wk|ev|each|dai|all|7|"
+    r"\d/|\b(?:m-f|mon|tu|we|th|fri|sat|sun|tod|ton|tom|tmr|tmo|2mo|2da|tda|this|next|coming|only|wk|ev|each|dai|all|7|"
     r"seven|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|chri|xmas|nye|new|thanks|turkey|indep|4th|fourth|the|day|"
     r"\d{1,2}(?:st|nd|rd|th)?\s)"
 )
@@ -131,7 +131,7 @@ def _atom(match: re.Match[str], today: date) -> DayAtom:
         return DayAtom(*span, (key,), key)
     if g["group"]:
         word = g["group"]
-        if word.startswith("week") and "end" not in word:
+        if (word.startswith("week") and "end" not in word) or word == "m-f":
             keys = WEEKDAYS[:5]
         elif "end" in word or word.startswith("wk"):
             keys = WEEKDAYS[5:]

@@ -99,6 +99,14 @@ def next_opening(snapshot: MenuSnapshot, after: datetime, *, days: int = 8) -> d
     return None
 
 
+# A close before the open runs past midnight ("open til 2am"), but not into a near-24-hour day.
+MAX_OVERNIGHT_MINUTES = 20 * 60
+
+
+def _minutes(hhmm: str) -> int:
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
 def changed_intervals(
     base: tuple[Interval, ...], open_: str | None, close: str | None, *, day_label: str
 ) -> tuple[Interval, ...]:
@@ -106,7 +114,7 @@ def changed_intervals(
 
     A day with split hours keeps its middle: the opening time moves the first interval's start, the
     closing time the last interval's end. A closed day needs both times. A close before the open is
-    read as past midnight only up to 05:00; later than that it is a mistake to point out.
+    read as past midnight when the day would last at most 20 hours; otherwise it is a mistake to point out.
     """
     if not base:
         if open_ is None or close is None:
@@ -120,6 +128,6 @@ def changed_intervals(
         new = ((open_ or first[0], first[1]), *middle, (last[0], close or last[1]))
     for a, b in new:
         check_interval(a, b)
-        if b < a and b > "05:00":
+        if b < a and _minutes(b) + 24 * 60 - _minutes(a) > MAX_OVERNIGHT_MINUTES:
             raise HoursError(f"{day_label}: closing at {b} would be before opening at {a}.")
     return tuple(new)

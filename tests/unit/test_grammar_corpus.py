@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from diner_agent.commands.understand import understand
-from tests.menus import blue_plate, demo_diner, route66
+from tests.menus import blue_plate, demo_diner, harbor, route66
 
 HERE = Path(__file__).parent
 TODAY = date(2026, 11, 26)  # a Thursday; every corpus is written for 10:00 local time on this day
@@ -97,3 +97,8 @@ def test_demo_diner_corpus(case):
 @pytest.mark.parametrize("case", list(_cases(HERE / "grammar_cases" / "heldout_route66.jsonl")))
 def test_heldout_route66_corpus(case):
     _check(case, route66())
+
+
+@pytest.mark.parametrize("case", list(_cases(HERE / "grammar_cases" / "heldout_harbor.jsonl")))
+def test_heldout_harbor_corpus(case):
+    _check(case, harbor())

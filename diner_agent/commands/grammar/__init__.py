@@ -20,8 +20,8 @@ from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.model import Command
-from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, clean, normalize
-from diner_agent.commands.resolve import Match, resolver_for
+from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, clean, normalize, trim_fillers
+from diner_agent.commands.resolve import Match, resolver_for, singular
 from diner_agent.menu.records import MenuSnapshot
 
 __all__ = ["GrammarResult", "Problem", "read"]
@@ -36,7 +36,7 @@ _NOT_AFTER_NUMBER = (
 )
 _SOFT_SPLIT = re.compile(
     r"(\s*,\s*and\s+|\s*,\s*(?:but\s+)?|\s*[!?]+\s*|\s+but\s+|\s+/\s+|\s+and\s+|\s+n\s+|"
-    r"\s+(?=(?:86|un-?86)\b)|(?<=\d)\s+(?=[a-z$])(?!" + _NOT_AFTER_NUMBER + r"))"
+    r"\s+(?=(?:86|un-?86)\b)|(?<=\d)(?<!86)\s+(?=[a-z$])(?!" + _NOT_AFTER_NUMBER + r"))"
 )
 _PARSERS = (reopen, emergency, hours, availability, price)
 _MAX_ATOMS = 10
@@ -65,7 +65,11 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
         return GrammarResult(
             problem=Problem("That text is too long for me; send one or two changes per text.", 3, "invalid")
         )
-    cleaned = clean(text).lower()
+    cleaned = clean(text)
+    addressee = _ADDRESSEE.match(cleaned)
+    if addressee and _is_addressee(addressee.group(1).lower(), snapshot):
+        cleaned = cleaned[addressee.end() :]  # "Pat - lobster rolls are 86": a note to a coworker
+    cleaned = cleaned.lower()
     word = keyword(cleaned, cleaned=True)
     if word is not None:
         return GrammarResult(commands=(word,))
@@ -73,17 +77,78 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
     if not norm:
         return GrammarResult()
     ctx = Context.build(snapshot, resolver_for(snapshot), now)
+    chunks = [trim_fillers(c.strip()) for c in _HARD_SPLIT.split(norm)]
+    chunks = [c for c in chunks if c.strip(" ,")]
+    if len(chunks) > 1:
+        # "Pipe fixed. We are open again." / "... Thank you.": drop what only frames the command.
+        chunks = [c for c in chunks if not _ASIDE.match(c)] or chunks
     commands: list[Command] = []
     matches: list[Match] = []
-    for chunk in _HARD_SPLIT.split(norm):
-        if not chunk.strip():
-            continue
-        outcome = _read_chunk(chunk.strip(), ctx)
+    previous: Reading | None = None
+    for chunk in chunks:
+        outcome = _read_chunk(chunk, ctx)
+        if not isinstance(outcome, Reading) and previous is not None:
+            carried = _carry(chunk, previous)  # "... Please mark them as sold out." / "Key lime too."
+            again = _read_chunk(carried, ctx) if carried else None
+            if isinstance(again, Reading):
+                outcome = again
         if not isinstance(outcome, Reading):
             return GrammarResult(problem=outcome)
-        commands.extend(outcome.commands)
-        matches.extend(outcome.matches)
+        for command, match in _pairs(outcome):
+            if all(command != c for c in commands):  # "hot wings are gone, 86 em" names them twice
+                commands.append(command)
+                if match is not None:
+                    matches.append(match)
+        previous = outcome
     return GrammarResult(tuple(commands), tuple(matches))
+
+
+def _is_addressee(word: str, snapshot: MenuSnapshot) -> bool:
+    resolver = resolver_for(snapshot)
+    return word not in _NOT_NAMES and singular(word) not in resolver.vocabulary and not resolver.near(singular(word))
+
+
+def _pairs(reading: Reading) -> list[tuple[Command, Match | None]]:
+    by_name = {m.item.name: m for m in reading.matches}
+    return [(c, by_name.get(c.target) if isinstance(c.target, str) else None) for c in reading.commands]
+
+
+# A capitalised name and a dash or colon opening the text addresses a person, not the menu.
+_ADDRESSEE = re.compile(r"^([A-Z][a-z]{1,14})\s*(?:-+|:|,)\s+(?=\S)")
+_NOT_NAMES = frozenset(
+    "hours menu closed close closing open emergency today tomorrow tonight update note fyi please out back new "
+    "price prices special specials weekdays weekends sold mon tue wed thu fri sat sun monday tuesday wednesday "
+    "thursday friday saturday sunday christmas reopen hi hey hello yes no ok okay".split()
+)
+_ASIDE = re.compile(
+    r"^(?:thanks?|thank you|thx|ty|cheers|sorry(?: for the trouble)?|have a (?:good|great|nice) (?:day|one|shift)|"
+    r"good morning|morning|hi|hello|hey|ok|okay|[a-z]+ here|this is [a-z]+|"
+    r"(?:the |our )?[a-z]+(?: [a-z]+)?(?:'s| is| are| was| got)? (?:fixed|back on|restored|working again|sorted|"
+    r"repaired|back up|all fixed|cleaned up)(?: now)?)$"
+)
+_TOO = re.compile(
+    r"^(?:and\s+|but\s+)?(?:(?:same for|same with|ditto for|ditto|also|and also)\s+)?(?:the\s+)?(?P<x>.+?)"
+    r"(?P<too>\s+(?:too|as well|also))?$"
+)
+
+
+def _carry(text: str, previous: Reading) -> str | None:
+    """Say again, with the earlier clause's items or action, what a later clause leaves implicit:
+    "them" -> the items just named; "key lime too" -> the action just taken, for key lime."""
+    items = [c.target for c in previous.commands if c.action in ("toggle_available", "update_price")]
+    if not items:
+        return None
+    if _PRONOUN.search(text):
+        return _PRONOUN.sub(" and ".join(items), text, count=1)
+    m = _TOO.match(text)
+    if m is None or not (m.group("too") or re.match(r"^(?:and |but )?(?:same|ditto|also|and also)\b", text)):
+        return None
+    last = previous.commands[-1]
+    if last.action == "toggle_available":
+        return f"86 {m.group('x')}" if last.value is False else f"{m.group('x')} is back"
+    if last.action == "update_price":
+        return f"{m.group('x')} {last.value}"
+    return None
 
 
 def _read_clause(clause: str, ctx: Context) -> Outcome:
@@ -155,36 +220,53 @@ _NO_ITEM = re.compile(r"^(?:(?:and|but)\s+)?(?:now|price|new price|price now|it'
 
 
 def _refer_back(parts: list[str], ctx: Context) -> list[str] | None:
-    """Put the item named in an earlier clause where a later one only points at it: "86 em", "now 7.50".
-
-    An earlier clause that was only there to name the item ("last slice of pecan pie just went, 86 it")
-    is dropped once its item has been carried over; one that is a command itself stays."""
+    """Put what an earlier clause named where a later one only points at it: "86 em", "now 7.50",
+    "key lime too". An earlier clause that was only there to name the item ("last slice of pecan pie
+    just went, 86 it") is dropped once its item has been carried over; one that is a command stays."""
     atoms = parts[0::2]
     keep = [True] * len(atoms)
     changed = False
     for k in range(1, len(atoms)):
-        referring = _PRONOUN.search(atoms[k]) is not None or _NO_ITEM.match(atoms[k]) is not None
-        if not referring:
+        pointing = _PRONOUN.search(atoms[k]) is not None or _NO_ITEM.match(atoms[k]) is not None
+        carrying = _TOO.match(atoms[k]) is not None and (
+            bool(_TOO.match(atoms[k]).group("too")) or re.match(r"^(?:same|ditto|also)\b", atoms[k]) is not None
+        )
+        if not (pointing or carrying):
             continue
+        source = k - 1
+        reading = _read_clause(atoms[source], ctx)
+        if isinstance(reading, Reading) and reading.commands:
+            carried = _carry(atoms[k], reading)
+            if carried is None and _NO_ITEM.match(atoms[k]):
+                names = [c.target for c in reading.commands if c.action in ("toggle_available", "update_price")]
+                carried = f"{' and '.join(names)} {atoms[k]}" if names else None
+            if carried is not None:
+                atoms[k] = carried
+                changed = True
+            continue
+        if not pointing:
+            continue
+        named = None
         for source in range(k - 1, -1, -1):
             named = _spot_item(atoms[source], ctx)
-            if named is None:
-                continue
-            if _PRONOUN.search(atoms[k]):
-                atoms[k] = _PRONOUN.sub(named, atoms[k], count=1)
-            else:
-                atoms[k] = f"{named} {atoms[k]}"
-            keep[source] = keep[source] and isinstance(_read_clause(atoms[source], ctx), Reading)
-            changed = True
-            break
+            if named is not None:
+                break
+        if named is None:
+            continue
+        if _PRONOUN.search(atoms[k]):
+            atoms[k] = _PRONOUN.sub(named, atoms[k], count=1)
+        else:
+            atoms[k] = f"{named} {atoms[k]}"
+        keep[source] = keep[source] and isinstance(_read_clause(atoms[source], ctx), Reading)
+        changed = True
     if not changed:
         return None
-    kept = [atom for atom, flag in zip(atoms, keep, strict=True) if flag]
     out: list[str] = []
-    for atom in kept:
-        if out:
-            out.append(", ")
-        out.append(atom)
+    for atom, flag in zip(atoms, keep, strict=True):
+        if flag:
+            if out:
+                out.append(", ")
+            out.append(atom)
     return out
 
 

@@ -25,7 +25,7 @@ _FILLER = frozenset(
     """
     we we're were we'll well i i'm im are is be will have to need to gotta got must 'll our the and so
     sorry guys folks all everyone team ok okay unfortunately sadly heads up fyi please pls just
-    need have going gonna to for
+    need have going gonna to for say afraid really sadly unfortunately will be i'm im sorry very
     """.split()
 )
 _SEPARATOR = re.compile(
@@ -172,7 +172,8 @@ def _until(m: re.Match[str], ctx: Context) -> datetime | None:
 
 _REOPEN = re.compile(
     r"^(?:(?:ok|okay|all clear|good news|update|fyi|we(?:'re|re| are)|were|everyone|folks|guys|and|"
-    r"[a-z]+(?:'s| is| are) (?:back|fixed|restored|working|on|sorted|done|cleaned up|over))\s*[,!.-]*\s*)*"
+    r"[a-z]+(?:'s| is| are)? (?:back on|back|fixed|restored|working again|working|on|sorted|done|cleaned up|over|"
+    r"repaired))\s*[,!.-]*\s*)*"
     r"(?:(?:back\s+)?open(?:ed)?\s+again|re-?open(?:ed|ing)?(?:\s+(?:now|the diner|up|the doors|for business))?|"
     r"back\s+open|open\s+back\s+up|opening\s+back\s+up|back\s+(?:up\s+)?(?:and|n)\s+running|up\s+and\s+running(?:\s+again)?|"
     r"back\s+in\s+business|open\s+for\s+business(?:\s+again)?|emergency(?:'s|\s+is)?\s+over|"

@@ -48,6 +48,7 @@ _FILLER = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9'@:>-]+")
 _DIGIT = re.compile(r"\d|noon|midnight")
+_EARLY_LATE = re.compile(r"\b(?:early|earlier|late|later|at|by|till|until)\b")
 _CLAUSE_BREAK = re.compile(r",|;|\band\b|\bbut\b")
 _INSTEAD = re.compile(r"\s*\b(?:instead of|rather than|not at|not)\s+(?:" + TIME_RE.pattern + r")")
 _UNTIL_RE = re.compile(r"\b(?:until|till|til)\b")
@@ -88,7 +89,10 @@ def hours(clause: str, ctx: Context) -> Outcome:
             rest = _blank(rest, rng.start(), rng.end())
             value = HoursValue(open=hhmm(start), close=hhmm(end))
         for m in TIME_RE.finditer(rest):
-            singles.append((m, read_time(m.group(0))))
+            token = m.group(0).strip()
+            if token.isdigit() and int(token) > 24:
+                return None  # "86 crab cakes, close at 2": 86 is no time; let the clauses split
+            singles.append((m, read_time(token)))
         for m, _ in singles:
             rest = _blank(rest, m.start(), m.end())
     except WhenError as exc:
@@ -115,8 +119,8 @@ def hours(clause: str, ctx: Context) -> Outcome:
         if value is None:
             return None
     if value is None:
-        if "closed" in kinds and days:
-            value = "closed"
+        if ("closed" in kinds or ("close" in kinds and not _EARLY_LATE.search(clause))) and days:
+            value = "closed"  # "closed mondays"; "close mondays" (no time) means the same
         elif ("open" in kinds or "close" in kinds) and (days or "early" in clause or "late" in clause):
             target = day_label(days[0], ctx.today) if days else "today"
             verb = "closing" if "close" in kinds else "opening"

@@ -31,7 +31,7 @@ _LONGEST = 80  # no keyword phrase (with greetings and "please" around it) is lo
 _KEYWORDS = re.compile(
     r"^(?:hey |hi |ok so |so |um |uh |oops |whoops |my bad |sorry |ugh )?(?:"
     + "|".join(f"(?P<{cls.__name__}>" + re.sub(r"\s*\n\s*", "", words) + ")" for cls, words in _WORDS.items())
-    + r")(?: please| pls| plz| thanks| thx| ty)?$"
+    + r")(?: right now| now| today| currently| at the moment| rn)?(?: please| pls| plz| thanks| thx| ty)?$"
 )
 _BY_NAME: dict[str, type] = {cls.__name__: cls for cls in _WORDS}
 _SPACES = re.compile(r"\s+")

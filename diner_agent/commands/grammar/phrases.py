@@ -43,7 +43,7 @@ def canon(word: str) -> str:
 ON_LEAD = (
     "un86|un 86|un eighty six|bring back|bringing back|put back|restock|restocked|re-enable|reenable|enable|"
     "unmark|add back|we have more|we got more|got more|back on|serving|we're serving|start selling|selling|"
-    "un-sell out|unsold out|start serving|serving again|turn on|switch on|turn back on"
+    "un-sell out|unsold out|start serving|serving again|turn on|switch on|turn back on|back in|back|back on"
 )
 OFF_LEAD = (
     "86|eighty six|out of|outta|out on|all out of|ran out of|run out of|running out of|just ran out of|"

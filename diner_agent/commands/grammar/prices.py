@@ -35,7 +35,9 @@ _LONGEST_CONNECTOR = max(len(k) for k in _CONNECTOR)
 _AMOUNT_ONLY = re.compile(AMOUNT + r"$")
 _PRICE_START = re.compile(
     r"^(?:(?:we|we're|we are|we'll|we will|i'm|im|i)\s+)?(?:(?:now\s+)?(?:start\s+)?(?:charge|charging|make it|"
-    r"make that|set|do|it's|its|now|asking|selling)\s+)?" + AMOUNT + r"\s+(?:for|on|per)\s+(?P<x>.+)$"
+    r"make that|set|do|it's|its|now|asking|selling|new price|new price is|the new price is|price|price is)\s+)?"
+    + AMOUNT
+    + r"\s+(?:for|on|per)\s+(?P<x>.+)$"
 )
 _VERB_RE = re.compile(rf"^(?:(?:{alts(PRICE_VERBS)}|{alts(PRICE_LEAD_FILLER)})\b\s*)+")
 _CONNECT_MARKS = "=:>@-"
@@ -54,7 +56,7 @@ def price(clause: str, ctx: Context) -> Outcome:
     relative = _relative(clause, ctx) if _RELATIVE_HINT.search(clause) else None
     if relative is not None:
         return relative
-    start = _PRICE_START.match(clause)
+    start = _PRICE_START.match(clause) or _DOLLAR_FIRST.match(clause)
     if start:
         amount_match, phrase, explicit = start, start.group("x"), True
         try:
@@ -73,8 +75,8 @@ def price(clause: str, ctx: Context) -> Outcome:
         verb = _VERB_RE.match(head)
         body = head[verb.end() :] if verb else head
         phrase, connected = _drop_connectors(body)
-        old = _FROM_OLD.search(phrase)
-        if old is not None:  # "onion rings from 4.50 to 4.95": the old price is only a reminder
+        old = _FROM_OLD.search(phrase) or (_OLD_AMOUNT.search(phrase) if connected else None)
+        if old is not None:  # "onion rings from 4.50 to 4.95", "fries 3.95 -> 4.25": the old price is a reminder
             phrase, _ = _drop_connectors(phrase[: old.start()])
             connected = True
         phrase = _POSSESSIVE_RE.sub("", phrase.strip())
@@ -177,7 +179,7 @@ def _relative(clause: str, ctx: Context) -> Outcome:
     sign = -1 if re.fullmatch(_DOWN, direction) else 1
     has_by = " by " in f" {clause} " or m.group("dir") is not None or amount_text.startswith("+")
     small_units = _CENTS_RE.search(amount_text) or spelled_amount(amount_text) is not None
-    if m.group("lead") and not has_by and not small_units:
+    if m.group("lead") and not has_by and not small_units and not amount_text.rstrip().endswith("%"):
         return None  # "drop coffee 3" is an absolute price; relative needs "by", "up"/"down" or cents
     phrase = m.group("x")
     if _NAMES_PRICE_RE.search(phrase.strip()):
@@ -227,6 +229,9 @@ _RELATIVE_HINT = re.compile(
     r"hike|drop|lower|decrease|reduce|discount|mark|double|triple|halve|half)\b|[+%]"
 )
 _POSSESSIVE_RE = re.compile(r"'s$")
+# "$4 fries": an amount written with "$" may come first without "for".
+_DOLLAR_FIRST = re.compile(r"^" + AMOUNT.replace("(?P<cur>\\$\\s?)?", "(?P<cur>\\$\\s?)") + r"\s+(?P<x>[a-z].*)$")
+_OLD_AMOUNT = re.compile(r"\s+\$?\d+(?:\.\d{1,2})?$")
 _FROM_OLD = re.compile(r"\s+(?:from|was|instead of)\s+\$?\d[\d.,]*$")
 _SCALE = re.compile(
     r"^(?P<how>double|triple|halve|half)\s+(?:the\s+)?(?:price|prices|cost)?\s*(?:of|on|for)?\s*(?P<x>.+)$"

@@ -190,3 +190,25 @@ def test_undo_of_a_one_day_change_restores_the_weekly_hours(service, store):
     reply = service.handle(sms("undo"))
     assert "7am-2pm -> 7am-3pm" in reply.text
     assert store.snapshot("blue-plate").special == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("is the reuben 86?", "Reuben is available, $12.50"),
+        ("are we closed today?", "Today: 7am-3pm"),
+        ("do we close at 3 today?", "Today: 7am-3pm"),
+        ("is coffee 3.25?", "Coffee is available, $2.50"),
+    ],
+)
+def test_questions_are_answered_and_change_nothing(service, store, text, answer):
+    before = store.snapshot("blue-plate")
+    reply = service.handle(sms(text))
+    assert answer in reply.text and "command" in reply.text
+    after = store.snapshot("blue-plate")
+    assert after.items == before.items and after.special == before.special and after.closures == before.closures
+
+
+def test_a_polite_request_is_still_a_command(service, store):
+    assert service.handle(sms("can you 86 the reuben?")).kind == "applied"
+    assert not item(store, "Reuben").available
