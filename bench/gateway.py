@@ -181,9 +181,7 @@ def slow_upstream(fake: FakeCloudflare, n: int = 200) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object with every figure")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--redis-url", default=None, help="also measure with limiter/cache state in Redis")
@@ -214,13 +212,9 @@ def main() -> None:
         print(f"[{backend}] {o['requests']} sequential misses")
         for label, fig in (("direct httpx", o["direct_httpx"]), ("via gateway", o["gateway"])):
             print(f"  {label:<14} p50 {fig['p50_ms']:.3f} ms  p99 {fig['p99_ms']:.3f} ms")
-        print(
-            f"  {'overhead':<14} p50 {o['overhead_p50_ms']:.3f} ms  p99 {o['overhead_p99_ms']:.3f} ms", end=""
-        )
+        print(f"  {'overhead':<14} p50 {o['overhead_p50_ms']:.3f} ms  p99 {o['overhead_p99_ms']:.3f} ms", end="")
         print("  (target p50 <= 1 ms)")
-        print(
-            f"  {'cache hit':<14} p50 {c['p50_ms']:.4f} ms  p99 {c['p99_ms']:.4f} ms  (target p50 <= 0.5 ms)"
-        )
+        print(f"  {'cache hit':<14} p50 {c['p50_ms']:.4f} ms  p99 {c['p99_ms']:.4f} ms  (target p50 <= 0.5 ms)")
     co = figures["coalescing"]
     requests, calls = co["concurrent_requests"], co["upstream_calls"]
     print(f"single-flight: {requests} identical concurrent requests -> {calls} upstream call(s)")

@@ -15,7 +15,12 @@ from datetime import datetime
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from diner_agent.bots.admin import admin_blueprint
+from diner_agent.bots.metrics import metrics_blueprint
 from diner_agent.bots.public import public_blueprint
+from diner_agent.bots.slack import slack_blueprint
+from diner_agent.bots.sms import sms_blueprint
+from diner_agent.bots.webchat import webchat_blueprint
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, load_settings
 from diner_agent.gateway import AIGateway
@@ -70,6 +75,11 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.extensions["diner_agent"] = Wiring(settings, store, service, clock, built.gateway, built.close)  # type: ignore[arg-type]
     app.register_blueprint(public_blueprint(store, clock))  # type: ignore[arg-type]
+    app.register_blueprint(sms_blueprint(service, settings))
+    app.register_blueprint(slack_blueprint(service, settings))
+    app.register_blueprint(webchat_blueprint(store, service, clock, built.gateway))  # type: ignore[arg-type]
+    app.register_blueprint(admin_blueprint(store, settings.admin_token, clock))  # type: ignore[arg-type]
+    app.register_blueprint(metrics_blueprint())  # GET /metrics, and HTTP requests counted by route and status
 
     @app.get("/")
     def index() -> tuple[str, int, dict[str, str]]:

@@ -122,5 +122,22 @@ def parse(ctx: click.Context, tenant_id: str, no_llm: bool, text: str | None) ->
         built.close()
 
 
+@main.command("sms")
+@click.option("--tenant", "tenant_id", required=True, help="Tenant id; the SMS goes to its sms_number.")
+@click.option("--from", "sender", required=True, help="Sender phone, e.g. +15555550151.")
+@click.option("--url", default=None, help="Server base URL (default: http://localhost:$PORT, i.e. 8791).")
+@click.argument("text")
+@click.pass_context
+def sms(ctx: click.Context, tenant_id: str, sender: str, url: str | None, text: str) -> None:
+    """Send TEXT to a running server as a signed Twilio webhook and print the reply."""
+    from diner_agent.bots.sms_simulator import SimulatorError, simulate_sms
+
+    try:
+        replies = simulate_sms(_settings(ctx), tenant_id=tenant_id, sender=sender, text=text, url=url)
+    except SimulatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("\n".join(replies) if replies else "(no reply)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -135,6 +135,16 @@ class Resolver:
         self._vocabulary_list = sorted(self.vocabulary)
         self._squashed_list = sorted(self.by_squashed)
         self._near: dict[str, frozenset[str]] = {}
+        self._fresh: dict[int, MenuItem] | None = None  # set by `rebound`: the current copies of the items
+
+    def rebound(self, items: tuple[MenuItem, ...]) -> Resolver:
+        """The same index over the same names, answering with newer copies of the items (new prices
+        or availability): a dict of the items instead of building the index again after every 86."""
+        copy = object.__new__(Resolver)
+        copy.__dict__.update(self.__dict__)
+        copy.items = items
+        copy._fresh = {item.id: item for item in items}
+        return copy
 
     def near(self, word: str) -> frozenset[str]:
         """Menu words equal to `word` or one typo away from it (numbers and short words: equal only)."""
@@ -164,9 +174,22 @@ class Resolver:
         """The item whose name is closest to `key`, if it is close enough to suggest."""
         scorer = fuzz.WRatio if len(key) >= 5 else fuzz.ratio
         best = process.extractOne(key, self.choices, scorer=scorer, score_cutoff=SUGGEST_MIN)
-        return self.choice_items[best[2]] if best else None
+        return self._current(self.choice_items[best[2]]) if best else None
+
+    def _current(self, item: MenuItem) -> MenuItem:
+        return item if self._fresh is None else self._fresh[item.id]
 
     def resolve(self, phrase: str) -> Resolution:
+        result = self._resolve(phrase)
+        if self._fresh is None:
+            return result
+        if isinstance(result, Match):
+            return Match(self._fresh[result.item.id], result.how)
+        if isinstance(result, Ambiguous):
+            return Ambiguous(result.phrase, tuple(self._fresh[c.id] for c in result.candidates))
+        return result
+
+    def _resolve(self, phrase: str) -> Resolution:
         key = key_of(phrase)
         if not key:
             return Unknown(phrase.strip())
@@ -249,21 +272,30 @@ def _one(phrase: str, found: list[MenuItem], how: How) -> Resolution:
 
 
 _cache: OrderedDict[tuple[str, int], Resolver] = OrderedDict()
+_by_names: OrderedDict[tuple[str, tuple], Resolver] = OrderedDict()
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 512
 
 
 def resolver_for(snapshot: MenuSnapshot) -> Resolver:
-    """The resolver of a snapshot, shared by every message while the tenant's menu version is unchanged."""
+    """The resolver of a snapshot, shared by every message while the tenant's menu version is unchanged.
+
+    A new version whose names and aliases are unchanged (only prices or availability moved) reuses the
+    index through `rebound`; only a change of names builds a new one."""
     key = (snapshot.tenant.id, snapshot.tenant.version)
     with _cache_lock:
         found = _cache.get(key)
         if found is not None and (found.items is snapshot.items or found.items == snapshot.items):
             _cache.move_to_end(key)
             return found
-    built = Resolver(snapshot.items)
+    names = (snapshot.tenant.id, tuple((i.id, i.name, i.aliases) for i in snapshot.items))
+    with _cache_lock:
+        same_names = _by_names.get(names)
+    built = same_names.rebound(snapshot.items) if same_names is not None else Resolver(snapshot.items)
     with _cache_lock:
         _cache[key] = built
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        _by_names[names] = built
+        for cache in (_cache, _by_names):
+            while len(cache) > _CACHE_SIZE:
+                cache.popitem(last=False)
     return built

@@ -76,16 +76,16 @@ class CommandService:
     # --- entry points ----------------------------------------------------------------------------------
 
     def handle(self, inbound: Inbound, *, deadline: float | None = None) -> Reply:
-        """Answer one inbound message; never raises for anything a sender can put in a message."""
-        if inbound.message_id:
-            stored = self.store.processed_reply(inbound.channel, inbound.message_id)
-            if stored is not None:
-                return Reply(stored, "info", duplicate=True)
+        """Answer one inbound message; never raises for anything a sender can put in a message.
+
+        A message id seen before is caught where the message is recorded, inside the one write
+        transaction (exact across workers); only before an LLM call is it looked up early, to not pay
+        a model twice for a provider's retry."""
         try:
             snapshot = self.store.snapshot(inbound.tenant_id)
         except UnknownTenant:
             return Reply("This diner is not set up here.", "refused")
-        actor = self.actor_for(inbound, snapshot.tenant)
+        actor = self.actor_for(inbound, snapshot)
         if actor is None:
             return self._record(
                 inbound,
@@ -104,8 +104,13 @@ class CommandService:
             return self._pending(inbound, actor, snapshot, answer, inbound.pending_id)
 
         now = self.clock()
-        llm = self.llm if actor.role == "owner" else None
-        meaning = understand(text, snapshot, now, llm=llm, deadline=deadline)
+        meaning = understand(text, snapshot, now)
+        if meaning.model_may_help and self.llm is not None and actor.role == "owner":
+            if inbound.message_id:
+                stored = self.store.processed_reply(inbound.channel, inbound.message_id)
+                if stored is not None:
+                    return Reply(stored, "info", duplicate=True)
+            meaning = understand(text, snapshot, now, llm=self.llm, deadline=deadline)
         commands = meaning.commands
         if not commands:
             return self._record(inbound, snapshot.tenant, Reply(fit(meaning.reply or ""), "unknown"))
@@ -145,8 +150,9 @@ class CommandService:
             return meaning, fit(join([*lines, CONFIRM_HINT]))
         return meaning, fit(join(lines))
 
-    def actor_for(self, inbound: Inbound, tenant: TenantInfo) -> Actor | None:
+    def actor_for(self, inbound: Inbound, snapshot: MenuSnapshot) -> Actor | None:
         """Who sent this, with which role, or None when they may not use this diner's bot."""
+        tenant = snapshot.tenant
         if inbound.role is not None:
             if inbound.role == "none":
                 return None
@@ -154,9 +160,9 @@ class CommandService:
             return Actor(key, inbound.sender_name, inbound.role, inbound.channel)
         member = None
         if inbound.channel == "sms":
-            member = self.store.staff_by_phone(tenant.id, inbound.sender)
+            member = next((p for p in snapshot.staff if p.phone == inbound.sender), None)
         elif inbound.channel == "slack":
-            member = self.store.staff_by_slack_user(tenant.id, inbound.sender)
+            member = next((p for p in snapshot.staff if p.slack_user == inbound.sender), None)
             if member is None and tenant.slack_default_role != "none":
                 return Actor(f"slack:{inbound.sender}", inbound.sender_name, tenant.slack_default_role, "slack")
         if member is None or member.role == "none":

@@ -30,6 +30,7 @@ class Understanding:
     needs_confirmation: bool = False
     reply: str | None = None  # the question or explanation when there are no commands
     reasons: tuple[str, ...] = field(default_factory=tuple)  # why confirmation is needed
+    model_may_help: bool = False  # the grammar found no command shape at all: an LLM could be asked
 
     def contract(self) -> dict:
         """The first four keys of the DESIGN 4.2 parse output (the caller adds `reply`)."""
@@ -100,6 +101,7 @@ def understand(
                 return Understanding(text, "llm", changes, True, None, reasons)
         if reading is not None and reading.problem:
             return Understanding(text, "llm", reply=reading.problem)
+    may_help = llm is None and (problem is None or problem.weight <= 1) and bool(text.strip())
     if problem is not None:
-        return Understanding(text, "grammar", reply=problem.message)
-    return Understanding(text, "none", reply=NOT_UNDERSTOOD)
+        return Understanding(text, "grammar", reply=problem.message, model_may_help=may_help)
+    return Understanding(text, "none", reply=NOT_UNDERSTOOD, model_may_help=may_help)

@@ -55,15 +55,11 @@ class AIGateway:
         self.config = config
         self._clock = clock or SystemClock()
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=50)
-        )
+        self._http = http_client or httpx.Client(limits=httpx.Limits(max_connections=100, max_keepalive_connections=50))
         self._redis = redis.Redis.from_url(config.redis_url) if config.redis_url else None
         self._prom = prometheus_metrics(registry)
         self._providers = build_providers(config)
-        self._chain = FallbackChain(
-            self._providers, self._http, config, self._clock, self._prom.observe_upstream
-        )
+        self._chain = FallbackChain(self._providers, self._http, config, self._clock, self._prom.observe_upstream)
         self._cache: ResponseCache
         if config.cache_ttl <= 0:
             self._cache = NoCache()
@@ -123,9 +119,7 @@ class AIGateway:
         BadResponse; ValueError for invalid arguments (such as metadata Cloudflare would drop).
         """
         call = Call(tenant, streamed=False, started=self._clock.monotonic())
-        req = self._request(
-            tenant, messages, response_format, max_tokens, temperature, metadata, stream=False
-        )
+        req = self._request(tenant, messages, response_format, max_tokens, temperature, metadata, stream=False)
         until = self._deadline(call.started, deadline)
         try:
             if not self._providers:
@@ -179,11 +173,7 @@ class AIGateway:
             if not self._providers:
                 raise NotConfigured()
             hit = self._cache.get(req.cache_key)
-            ticket = (
-                None
-                if hit is not None
-                else self._flights.enter(req.cache_key, start_by, alone_on_timeout=True)
-            )
+            ticket = None if hit is not None else self._flights.enter(req.cache_key, start_by, alone_on_timeout=True)
         except GatewayError as exc:
             self._rec.failed(call, exc)
             raise
@@ -236,9 +226,7 @@ class AIGateway:
                     True,
                     chunks=tuple(d.text for d in sent),
                 )
-                self._rec.record(
-                    call, partial, status="cancelled", error="The caller stopped reading the stream."
-                )
+                self._rec.record(call, partial, status="cancelled", error="The caller stopped reading the stream.")
             raise
         finally:
             if not landed:
@@ -250,26 +238,20 @@ class AIGateway:
             for chunk in answer.chunks if answer.chunks is not None else (answer.text,):
                 yield StreamEvent(chunk)
         except GeneratorExit:
-            self._rec.record(
-                call, answer, status="cancelled", cache_hit=cache_hit, coalesced=coalesced, free=True
-            )
+            self._rec.record(call, answer, status="cancelled", cache_hit=cache_hit, coalesced=coalesced, free=True)
             raise
         done = self._rec.done(call, answer, cache_hit=cache_hit, coalesced=coalesced)
         yield StreamEvent("", done=True, completion=done)
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _request(
-        self, tenant, messages, response_format, max_tokens, temperature, metadata, *, stream
-    ) -> ChatRequest:
+    def _request(self, tenant, messages, response_format, max_tokens, temperature, metadata, *, stream) -> ChatRequest:
         if not tenant or not isinstance(tenant, str):
             raise ValueError("tenant must be a non-empty string.")
         if not isinstance(messages, list) or not all(isinstance(m, dict) and "role" in m for m in messages):
             raise ValueError("messages must be a list of {'role', 'content'} dicts.")
         if not isinstance(max_tokens, int) or max_tokens < 1:
-            raise ValueError(
-                "max_tokens must be a positive integer (Workers AI's default of 256 is never relied on)."
-            )
+            raise ValueError("max_tokens must be a positive integer (Workers AI's default of 256 is never relied on).")
         metadata_header(tenant, metadata)  # refuse what Cloudflare would silently drop, whatever the provider
         config = self.config
         key = cache_key(

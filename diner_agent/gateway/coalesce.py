@@ -66,9 +66,7 @@ class LocalFlights:
             flight = self._flights[key] = Flight()
             return flight, True
 
-    def land(
-        self, key: str, flight: Flight, answer: Answer | None = None, error: BaseException | None = None
-    ) -> None:
+    def land(self, key: str, flight: Flight, answer: Answer | None = None, error: BaseException | None = None) -> None:
         """End the flight. `answer=None, error=None` tells followers to start over."""
         with self._lock:
             if self._flights.get(key) is flight:
@@ -140,9 +138,7 @@ class RedisFlights:
     def land(self, key: str, token: str, answer: Answer | None, error: BaseException | None) -> None:
         shared = answer is not None or isinstance(error, GatewayError)
         outcome = _dump_outcome(answer, error) if shared else ""
-        self._land(
-            keys=[self._prefix + key, f"{self._prefix}result:{token}"], args=[token, outcome, self.RESULT_TTL]
-        )
+        self._land(keys=[self._prefix + key, f"{self._prefix}result:{token}"], args=[token, outcome, self.RESULT_TTL])
 
 
 def _dump_outcome(answer: Answer | None, error: BaseException | None) -> str:
@@ -150,9 +146,7 @@ def _dump_outcome(answer: Answer | None, error: BaseException | None) -> str:
         return json.dumps({"answer": json.loads(answer.to_json())})
     data: dict = {"error": type(error).__name__, "message": str(error)}
     if isinstance(error, RateLimited):
-        data.update(
-            retry_after=error.retry_after, scope=error.scope, code=error.code, provider=error.provider
-        )
+        data.update(retry_after=error.retry_after, scope=error.scope, code=error.code, provider=error.provider)
     if isinstance(error, Unavailable):
         data["reasons"] = error.reasons
     return json.dumps(data)
@@ -165,9 +159,7 @@ def _load_outcome(raw: bytes | str) -> Answer:
         return Answer.from_json(json.dumps(data["answer"]))
     kind, message = data.get("error"), data.get("message", "")
     if kind == "RateLimited":
-        raise RateLimited(
-            data["retry_after"], data["scope"], data.get("code"), message, provider=data.get("provider")
-        )
+        raise RateLimited(data["retry_after"], data["scope"], data.get("code"), message, provider=data.get("provider"))
     if kind in ("Unavailable", "NotConfigured"):
         raise Unavailable(message, data.get("reasons"))
     if kind in ("BadResponse", "StreamBroken"):

@@ -64,9 +64,7 @@ class GatewayConfig:
         try:
             limits.parse(self.rate_limit)
         except ValueError as exc:
-            raise ValueError(
-                f"rate_limit {self.rate_limit!r} is not in `limits` syntax (e.g. '10/minute')."
-            ) from exc
+            raise ValueError(f"rate_limit {self.rate_limit!r} is not in `limits` syntax (e.g. '10/minute').") from exc
         if self.cache_ttl < 0 or self.queue_max_wait < 0 or self.breaker_failures < 1:
             raise ValueError("cache_ttl and queue_max_wait must be >= 0 and breaker_failures >= 1.")
         for name in ("connect_timeout", "first_byte_timeout", "total_timeout", "breaker_reset"):

@@ -93,9 +93,7 @@ class FallbackChain:
         self.breakers[provider.name].success()  # it answered promptly: busy is not broken
         reasons[provider.name] = f"429 (code {exc.code})"
         if exc.code == QUOTA_EXHAUSTED:
-            until = self._clock.monotonic() + min(
-                exc.retry_after, seconds_until_utc_midnight(self._clock.now())
-            )
+            until = self._clock.monotonic() + min(exc.retry_after, seconds_until_utc_midnight(self._clock.now()))
             self._exhausted_until[provider.account] = until
             return exc
         raise exc
@@ -120,9 +118,7 @@ class FallbackChain:
         summary = "; ".join(f"{name}: {why}" for name, why in reasons.items()) or "no provider is configured"
         return Unavailable(f"No AI provider answered ({summary}).", reasons)
 
-    def _answer(
-        self, provider: Provider, req: ChatRequest, text: str, usage: Usage | None, **extra
-    ) -> Answer:
+    def _answer(self, provider: Provider, req: ChatRequest, text: str, usage: Usage | None, **extra) -> Answer:
         if usage is None:
             prompt, completion, estimated = estimate_prompt_tokens(req.messages), estimate_tokens(text), True
         else:
@@ -162,9 +158,7 @@ class FallbackChain:
             )
         raise self._give_up(reasons, quota)
 
-    def stream(
-        self, req: ChatRequest, deadline: float, hard_deadline: float | None
-    ) -> Iterator[Delta | Answer]:
+    def stream(self, req: ChatRequest, deadline: float, hard_deadline: float | None) -> Iterator[Delta | Answer]:
         """Yield Deltas, then one Answer (with `chunks`). `deadline` bounds the start of the stream,
         `hard_deadline` (the caller's own, if any) the whole of it."""
         reasons: dict[str, str] = {}

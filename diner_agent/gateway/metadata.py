@@ -26,9 +26,7 @@ def metadata_header(tenant: str, metadata: dict | None = None) -> str:
             raise ValueError(f"Metadata key {key!r} is reserved by Cloudflare (keys starting with 'cf.').")
         if key == "tenant":
             if value != tenant:
-                raise ValueError(
-                    "Metadata 'tenant' is set from the tenant argument and may not differ from it."
-                )
+                raise ValueError("Metadata 'tenant' is set from the tenant argument and may not differ from it.")
             continue
         if not isinstance(value, str | int | float | bool):
             raise ValueError(

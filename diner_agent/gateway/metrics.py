@@ -107,9 +107,7 @@ class PrometheusMetrics:
         self.cost = Counter(
             "diner_ai_cost_usd", "Cost of upstream calls in USD.", ["tenant", "provider"], registry=registry
         )
-        self.tokens = Counter(
-            "diner_ai_tokens", "Tokens used.", ["tenant", "provider", "kind"], registry=registry
-        )
+        self.tokens = Counter("diner_ai_tokens", "Tokens used.", ["tenant", "provider", "kind"], registry=registry)
 
     def observe_call(self, rec: CallRecord) -> None:
         provider = rec.provider or "none"

@@ -75,9 +75,7 @@ def rate_for(model: str | None) -> tuple[Rate | None, bool]:
     return None, True
 
 
-def cost_of(
-    model: str | None, prompt_tokens: int, completion_tokens: int, *, usage_estimated: bool = False
-) -> Cost:
+def cost_of(model: str | None, prompt_tokens: int, completion_tokens: int, *, usage_estimated: bool = False) -> Cost:
     """Price a call. Unknown models cost 0 and are flagged estimated, so dashboards can tell."""
     rate, inferred = rate_for(model)
     if rate is None:

@@ -159,9 +159,7 @@ class CloudflareGateway(_OpenAIChat):
         self.url = f"{config.gateway_url}/compat/chat/completions"
         self.model = config.model.removeprefix("workers-ai/")
         # The compat endpoint routes on a provider prefix; Workers AI models need "workers-ai/".
-        self.wire_model = (
-            f"workers-ai/{self.model}" if self.model.startswith(("@cf/", "@hf/")) else config.model
-        )
+        self.wire_model = f"workers-ai/{self.model}" if self.model.startswith(("@cf/", "@hf/")) else config.model
         # .../v1/{account}/{gateway}: the account whose Workers AI quota the gateway spends.
         parts = config.gateway_url.rstrip("/").split("/")
         self.account = f"cloudflare:{parts[-2] if len(parts) >= 2 else config.gateway_url}"
@@ -204,9 +202,7 @@ class OpenAICompatible(_OpenAIChat):
             self._headers["authorization"] = f"Bearer {config.openai_api_key}"
 
     def build(self, client: httpx.Client, req: ChatRequest, timeout: httpx.Timeout) -> httpx.Request:
-        return client.build_request(
-            "POST", self.url, json=self.body(req), headers=self._headers, timeout=timeout
-        )
+        return client.build_request("POST", self.url, json=self.body(req), headers=self._headers, timeout=timeout)
 
 
 class WorkersAI(Provider):

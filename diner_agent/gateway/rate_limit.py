@@ -40,15 +40,11 @@ class Limiter(Protocol):
 class TenantLimiter:
     """A moving-window limit per tenant, e.g. "10/minute"."""
 
-    def __init__(
-        self, rate: str, redis_client: redis.Redis | None = None, prefix: str = "diner-agent:ai"
-    ) -> None:
+    def __init__(self, rate: str, redis_client: redis.Redis | None = None, prefix: str = "diner-agent:ai") -> None:
         self._item = limits.parse(rate)
         if redis_client is not None:
             url = "redis://"  # the pool below decides where it really connects
-            storage = RedisStorage(
-                url, connection_pool=redis_client.connection_pool, key_prefix=f"{prefix}:limits"
-            )
+            storage = RedisStorage(url, connection_pool=redis_client.connection_pool, key_prefix=f"{prefix}:limits")
             self._local: threading.Lock | None = None
         else:
             storage = MemoryStorage()

@@ -38,9 +38,7 @@ class Recorder:
         self._sink = sink
         self._secrets = secrets
 
-    def done(
-        self, call: Call, answer: Answer, *, cache_hit: bool = False, coalesced: bool = False
-    ) -> Completion:
+    def done(self, call: Call, answer: Answer, *, cache_hit: bool = False, coalesced: bool = False) -> Completion:
         """Record a successful call and return its Completion."""
         cache_hit = cache_hit or answer.upstream_cache_hit  # Cloudflare's cache: also free
         free = cache_hit or coalesced

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -20,6 +20,26 @@ from diner_agent.menu import models as m
 from diner_agent.menu.records import WEEKDAYS, Actor, AuditRecord, ClosureInfo, Interval, MenuItem, PendingRecord
 
 UNDO_PREFIX = "undo:"
+
+# Statements of the hot path, built once: building SQL expressions costs more than running them.
+_CLAIM_SQLITE = sqlite_insert(m.ProcessedMessage).on_conflict_do_nothing().returning(m.ProcessedMessage.message_id)
+_CLAIM_PG = pg_insert(m.ProcessedMessage).on_conflict_do_nothing().returning(m.ProcessedMessage.message_id)
+_MESSAGE = and_(
+    m.ProcessedMessage.channel == bindparam("b_channel"), m.ProcessedMessage.message_id == bindparam("b_message_id")
+)
+_STORED_REPLY = select(m.ProcessedMessage.reply).where(_MESSAGE)
+_SET_REPLY = update(m.ProcessedMessage).where(_MESSAGE).values(reply=bindparam("b_reply"))
+_THIS_ITEM = and_(m.Item.id == bindparam("b_id"), m.Item.tenant_id == bindparam("b_tenant"))
+_ITEM = select(m.Item.id, m.Item.name, m.Item.category, m.Item.price_cents, m.Item.available, m.Item.aliases).where(
+    _THIS_ITEM
+)
+_ITEM_FOR_UPDATE = (
+    select(m.Item.id, m.Item.name, m.Item.price_cents, m.Item.available).where(_THIS_ITEM).with_for_update()
+)
+_SET_PRICE = update(m.Item).where(_THIS_ITEM).values(price_cents=bindparam("b_cents"))
+_SET_AVAILABLE = update(m.Item).where(_THIS_ITEM).values(available=bindparam("b_available"))
+_AUDIT = insert(m.AuditEntry)
+_BUMP_VERSION = update(m.Tenant).where(m.Tenant.id == bindparam("b_tenant")).values(version=m.Tenant.version + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +66,10 @@ def _intervals_json(intervals: tuple[Interval, ...] | None) -> list[list[str]] |
 
 class ChangeSet:
     def __init__(
-        self, session: Session, tenant_id: str, actor: Actor, *, now: datetime, message_id: str | None
+        self, conn: Connection, tenant_id: str, actor: Actor, *, now: datetime, message_id: str | None
     ) -> None:
-        self.session = session
+        self.conn = conn
+        self._session: Session | None = None
         self.tenant_id = tenant_id
         self.actor = actor
         self.now = now
@@ -56,6 +77,18 @@ class ChangeSet:
         self.batch_id = str(uuid.uuid4())
         self.changes: list[Change] = []
         self._undoing = False
+
+    @property
+    def session(self) -> Session:
+        """An ORM session inside the same transaction, made only when a less frequent change (hours,
+        closures, confirmations) needs one; prices and availability go through Core on `conn`."""
+        if self._session is None:
+            self._session = Session(bind=self.conn, expire_on_commit=False, autoflush=True)
+        return self._session
+
+    def flush(self) -> None:
+        if self._session is not None:
+            self._session.flush()
 
     # --- inbound message ids -------------------------------------------------------------------------
 
@@ -68,53 +101,39 @@ class ChangeSet:
             "reply": "",
             "at": self.now,
         }
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(m.ProcessedMessage).values(**values).on_conflict_do_nothing()
-        # RETURNING, not rowcount: an ORM-enabled INSERT reports no rowcount on every driver.
-        return self.session.execute(stmt.returning(m.ProcessedMessage.message_id)).first() is not None
+        claim = _CLAIM_PG if self.conn.dialect.name == "postgresql" else _CLAIM_SQLITE
+        # RETURNING, not rowcount: some drivers report no rowcount for INSERT ... ON CONFLICT DO NOTHING.
+        return self.conn.execute(claim, values).first() is not None
 
     def stored_reply(self, channel: str, message_id: str) -> str | None:
-        return self.session.scalar(
-            select(m.ProcessedMessage.reply).where(
-                m.ProcessedMessage.channel == channel, m.ProcessedMessage.message_id == message_id
-            )
-        )
+        return self.conn.scalar(_STORED_REPLY, {"b_channel": channel, "b_message_id": message_id})
 
     def set_reply(self, channel: str, message_id: str, reply: str) -> None:
-        self.session.execute(
-            update(m.ProcessedMessage)
-            .where(m.ProcessedMessage.channel == channel, m.ProcessedMessage.message_id == message_id)
-            .values(reply=reply)
-        )
+        self.conn.execute(_SET_REPLY, {"b_channel": channel, "b_message_id": message_id, "b_reply": reply})
 
     # --- the menu --------------------------------------------------------------------------------------
 
-    def _item(self, item_id: int) -> m.Item:
-        row = self.session.scalar(
-            select(m.Item).where(m.Item.id == item_id, m.Item.tenant_id == self.tenant_id).with_for_update()
-        )
+    def _item(self, item_id: int):  # type: ignore[no-untyped-def]
+        row = self.conn.execute(_ITEM_FOR_UPDATE, {"b_id": item_id, "b_tenant": self.tenant_id}).first()
         if row is None:
             raise LookupError(f"item {item_id} is not on this tenant's menu")
         return row
 
     def item(self, item_id: int) -> MenuItem | None:
-        row = self.session.scalar(select(m.Item).where(m.Item.id == item_id, m.Item.tenant_id == self.tenant_id))
-        if row is None:
-            return None
-        return MenuItem(row.id, row.name, row.category, row.price_cents, row.available, tuple(row.aliases or ()))
+        row = self.conn.execute(_ITEM, {"b_id": item_id, "b_tenant": self.tenant_id}).first()
+        return None if row is None else MenuItem(*row[:5], tuple(row.aliases or ()))
 
     def set_price(self, item_id: int, cents: int) -> Change:
         item = self._item(item_id)
         change = Change("update_price", item.name, item.price_cents, cents)
-        item.price_cents = cents
+        self.conn.execute(_SET_PRICE, {"b_id": item_id, "b_tenant": self.tenant_id, "b_cents": cents})
         self._audit(change, {"id": item.id, "price_cents": change.old}, {"id": item.id, "price_cents": cents})
         return change
 
     def set_available(self, item_id: int, available: bool) -> Change:
         item = self._item(item_id)
         change = Change("toggle_available", item.name, item.available, available)
-        item.available = available
+        self.conn.execute(_SET_AVAILABLE, {"b_id": item_id, "b_tenant": self.tenant_id, "b_available": available})
         self._audit(change, {"id": item.id, "available": change.old}, {"id": item.id, "available": available})
         return change
 
@@ -208,23 +227,31 @@ class ChangeSet:
     # --- audit and undo -----------------------------------------------------------------------------
 
     def _audit(self, change: Change, old: object, new: object) -> None:
+        """Record the change; the tenant's version is bumped once, when the transaction ends."""
         self.changes.append(change)
-        self.session.add(
-            m.AuditEntry(
-                tenant_id=self.tenant_id,
-                batch_id=self.batch_id,
-                at=self.now,
-                actor=self.actor.key,
-                actor_name=self.actor.name,
-                channel=self.actor.channel,
-                action=(UNDO_PREFIX + change.action) if self._undoing else change.action,
-                target=change.target,
-                old=old,
-                new=new,
-                message_id=self.message_id,
-            )
+        self.flush()  # rows the ORM made (hours, closures) go first, in the order they happened
+        self.conn.execute(
+            _AUDIT,
+            {
+                "tenant_id": self.tenant_id,
+                "batch_id": self.batch_id,
+                "at": self.now,
+                "actor": self.actor.key,
+                "actor_name": self.actor.name,
+                "channel": self.actor.channel,
+                "action": (UNDO_PREFIX + change.action) if self._undoing else change.action,
+                "target": change.target,
+                "old": old,
+                "new": new,
+                "message_id": self.message_id,
+            },
         )
-        self.session.execute(update(m.Tenant).where(m.Tenant.id == self.tenant_id).values(version=m.Tenant.version + 1))
+
+    def finish(self) -> None:
+        """Called by MenuStore.changes() before commit: mark the tenant's menu as changed for every cache."""
+        self.flush()
+        if self.changes:
+            self.conn.execute(_BUMP_VERSION, {"b_tenant": self.tenant_id})
 
     def last_batch(self, within: timedelta) -> list[AuditRecord]:
         """The actor's most recent change batch within `within` that is not undone (oldest entry first)."""

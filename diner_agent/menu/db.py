@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE = "diner_immediate"  # execution option: this transaction will write
+AUTOCOMMIT_READ = "diner_autocommit_read"  # execution option: single-statement reads, no BEGIN on SQLite
 
 
 def normalize_url(url: str) -> str:
@@ -57,8 +58,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        immediate = connection.get_execution_options().get(IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get(AUTOCOMMIT_READ):
+            return  # a lone SELECT runs in its own implicit transaction
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(IMMEDIATE) else "BEGIN")
 
     return engine
 

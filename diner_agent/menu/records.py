@@ -67,6 +67,7 @@ class MenuSnapshot:
     weekly: dict[str, tuple[Interval, ...]]
     special: dict[date, tuple[Interval, ...]]
     closures: tuple[ClosureInfo, ...] = ()
+    staff: tuple[StaffMember, ...] = ()
 
     def item(self, item_id: int) -> MenuItem | None:
         for item in self.items:

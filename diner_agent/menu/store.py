@@ -12,14 +12,15 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from diner_agent.menu import models as m
-from diner_agent.menu.changes import ChangeSet
-from diner_agent.menu.db import IMMEDIATE, make_engine
+from diner_agent.menu.changes import Change, ChangeSet
+from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, make_engine
 from diner_agent.menu.records import (
     Actor,
     ClosureInfo,
@@ -36,37 +37,59 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+_TENANT = select(
+    m.Tenant.id,
+    m.Tenant.name,
+    m.Tenant.timezone,
+    m.Tenant.currency,
+    m.Tenant.sms_number,
+    m.Tenant.slack_team,
+    m.Tenant.slack_default_role,
+    m.Tenant.max_price_cents,
+    m.Tenant.version,
+)  # in TenantInfo's field order
+_TENANT_BY_ID = _TENANT.where(m.Tenant.id == bindparam("b_tenant"))
+_LOAD_ITEMS = (
+    select(
+        m.Item.id, m.Item.name, m.Item.category, m.Item.price_cents, m.Item.available, m.Item.aliases, m.Item.position
+    )
+    .where(m.Item.tenant_id == bindparam("b_tenant"))
+    .order_by(m.Item.position, m.Item.id)
+)
+_LOAD_WEEKLY = select(m.WeeklyHours.day, m.WeeklyHours.intervals).where(
+    m.WeeklyHours.tenant_id == bindparam("b_tenant")
+)
+_LOAD_SPECIAL = select(m.SpecialHours.day, m.SpecialHours.intervals).where(
+    m.SpecialHours.tenant_id == bindparam("b_tenant")
+)
+_LOAD_CLOSURES = (
+    select(m.Closure.id, m.Closure.reason, m.Closure.since, m.Closure.until)
+    .where(m.Closure.tenant_id == bindparam("b_tenant"), m.Closure.ended_at.is_(None))
+    .order_by(m.Closure.since.desc())
+)
+_LOAD_STAFF = (
+    select(m.Staff.id, m.Staff.name, m.Staff.role, m.Staff.phone, m.Staff.slack_user)
+    .where(m.Staff.tenant_id == bindparam("b_tenant"))
+    .order_by(m.Staff.id)
+)
+_PROCESSED_REPLY = select(m.ProcessedMessage.reply).where(
+    m.ProcessedMessage.channel == bindparam("b_channel"), m.ProcessedMessage.message_id == bindparam("b_message_id")
+)
+_BY_SMS = _TENANT.where(m.Tenant.sms_number == bindparam("b_key"))
+_BY_SLACK = _TENANT.where(m.Tenant.slack_team == bindparam("b_key"))
+_BY_TOKEN = _TENANT.where(m.Tenant.web_token_hash == bindparam("b_key"))
+
+
+_LOCK_TENANT = select(m.Tenant.version).where(m.Tenant.id == bindparam("b_tenant")).with_for_update()
+_VERSION = select(m.Tenant.version).where(m.Tenant.id == bindparam("b_tenant"))
+
+
 class UnknownTenant(LookupError):
     pass
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def tenant_info(row: m.Tenant) -> TenantInfo:
-    return TenantInfo(
-        id=row.id,
-        name=row.name,
-        timezone=row.timezone,
-        currency=row.currency,
-        sms_number=row.sms_number,
-        slack_team=row.slack_team,
-        slack_default_role=row.slack_default_role,  # type: ignore[arg-type]
-        max_price_cents=row.max_price_cents,
-        version=row.version,
-    )
-
-
-def staff_member(row: m.Staff) -> StaffMember:
-    return StaffMember(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        name=row.name,
-        role=row.role,  # type: ignore[arg-type]
-        phone=row.phone,
-        slack_user=row.slack_user,
-    )
 
 
 class MenuStore:
@@ -77,6 +100,8 @@ class MenuStore:
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
+        self._reads = engine.execution_options(**{AUTOCOMMIT_READ: True})
+        self._write_engine = engine.execution_options(**{IMMEDIATE: True})
         self._snapshots: dict[str, MenuSnapshot] = {}
         self._lock = threading.Lock()
 
@@ -98,34 +123,36 @@ class MenuStore:
         with self._writes() as session, session.begin():
             yield session
 
+    def _one(self, stmt, params: dict | None = None):  # type: ignore[no-untyped-def]
+        """One row of a single-statement read, through Core: no session, no ORM objects, no BEGIN on
+        SQLite (a lone SELECT is its own consistent read). The hot path of every webhook."""
+        with self._reads.connect() as conn:
+            return conn.execute(stmt, params or {}).first()
+
     # --- tenants and senders -------------------------------------------------------------------------
 
     def tenant(self, tenant_id: str) -> TenantInfo | None:
-        with self.read() as s:
-            row = s.get(m.Tenant, tenant_id)
-            return tenant_info(row) if row else None
+        row = self._one(_TENANT_BY_ID, {"b_tenant": tenant_id})
+        return TenantInfo(*row) if row else None
 
     def tenant_ids(self) -> list[str]:
-        with self.read() as s:
-            return list(s.scalars(select(m.Tenant.id).order_by(m.Tenant.id)))
+        with self._reads.connect() as conn:
+            return list(conn.scalars(select(m.Tenant.id).order_by(m.Tenant.id)))
 
     def tenant_by_sms_number(self, number: str) -> TenantInfo | None:
-        with self.read() as s:
-            row = s.scalar(select(m.Tenant).where(m.Tenant.sms_number == number))
-            return tenant_info(row) if row else None
+        row = self._one(_BY_SMS, {"b_key": number})
+        return TenantInfo(*row) if row else None
 
     def tenant_by_slack_team(self, team_id: str) -> TenantInfo | None:
-        with self.read() as s:
-            row = s.scalar(select(m.Tenant).where(m.Tenant.slack_team == team_id))
-            return tenant_info(row) if row else None
+        row = self._one(_BY_SLACK, {"b_key": team_id})
+        return TenantInfo(*row) if row else None
 
     def tenant_by_token(self, token: str) -> TenantInfo | None:
         """The tenant whose current web-chat token this is (only hashes are stored)."""
         if not token:
             return None
-        with self.read() as s:
-            row = s.scalar(select(m.Tenant).where(m.Tenant.web_token_hash == hash_token(token)))
-            return tenant_info(row) if row else None
+        row = self._one(_BY_TOKEN, {"b_key": hash_token(token)})
+        return TenantInfo(*row) if row else None
 
     def issue_token(self, tenant_id: str) -> str:
         """Create a new web-chat bearer token for the tenant; the previous one stops working."""
@@ -139,87 +166,96 @@ class MenuStore:
         return token
 
     def staff(self, tenant_id: str) -> list[StaffMember]:
-        with self.read() as s:
-            rows = s.scalars(select(m.Staff).where(m.Staff.tenant_id == tenant_id).order_by(m.Staff.id))
-            return [staff_member(r) for r in rows]
+        return list(self.snapshot(tenant_id).staff)
 
     def staff_by_phone(self, tenant_id: str, phone: str) -> StaffMember | None:
-        with self.read() as s:
-            row = s.scalar(select(m.Staff).where(m.Staff.tenant_id == tenant_id, m.Staff.phone == phone))
-            return staff_member(row) if row else None
+        return next((p for p in self.snapshot(tenant_id).staff if p.phone == phone), None)
 
     def staff_by_slack_user(self, tenant_id: str, user_id: str) -> StaffMember | None:
-        with self.read() as s:
-            row = s.scalar(select(m.Staff).where(m.Staff.tenant_id == tenant_id, m.Staff.slack_user == user_id))
-            return staff_member(row) if row else None
+        return next((p for p in self.snapshot(tenant_id).staff if p.slack_user == user_id), None)
 
     # --- menus ---------------------------------------------------------------------------------------
 
     def snapshot(self, tenant_id: str) -> MenuSnapshot:
-        """The tenant's current menu, hours and closures (cached while the tenant's version is unchanged)."""
-        with self.read() as s:
-            version = s.scalar(select(m.Tenant.version).where(m.Tenant.id == tenant_id))
+        """The tenant's current menu, hours, closures and staff (cached while its version is unchanged)."""
+        with self._reads.connect() as conn:
+            version = conn.scalar(_VERSION, {"b_tenant": tenant_id})
             if version is None:
                 raise UnknownTenant(tenant_id)
             cached = self._snapshots.get(tenant_id)
             if cached is not None and cached.tenant.version == version:
                 return cached
-            snap = self._load_snapshot(s, tenant_id)
+        snap = self._load_snapshot(tenant_id)
         with self._lock:
             current = self._snapshots.get(tenant_id)
             if current is None or current.tenant.version <= snap.tenant.version:
                 self._snapshots[tenant_id] = snap
         return snap
 
-    def _load_snapshot(self, s: Session, tenant_id: str) -> MenuSnapshot:
-        tenant = s.get(m.Tenant, tenant_id)
-        if tenant is None:
-            raise UnknownTenant(tenant_id)
-        items = tuple(
-            MenuItem(
-                id=r.id,
-                name=r.name,
-                category=r.category,
-                price_cents=r.price_cents,
-                available=r.available,
-                aliases=tuple(r.aliases or ()),
-                position=r.position,
+    def _load_snapshot(self, tenant_id: str) -> MenuSnapshot:
+        # One read transaction, so the parts agree with each other and with the version they carry.
+        key = {"b_tenant": tenant_id}
+        with self._sessions() as s, s.begin():
+            conn = s.connection()
+            row = conn.execute(_TENANT_BY_ID, key).first()
+            if row is None:
+                raise UnknownTenant(tenant_id)
+            items = tuple(
+                MenuItem(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ()), r[6]) for r in conn.execute(_LOAD_ITEMS, key)
             )
-            for r in s.scalars(select(m.Item).where(m.Item.tenant_id == tenant_id).order_by(m.Item.position, m.Item.id))
+            weekly = {r[0]: tuple((a, b) for a, b in r[1]) for r in conn.execute(_LOAD_WEEKLY, key)}
+            special = {r[0]: tuple((a, b) for a, b in r[1]) for r in conn.execute(_LOAD_SPECIAL, key)}
+            closures = tuple(ClosureInfo(*r) for r in conn.execute(_LOAD_CLOSURES, key))
+            staff = tuple(StaffMember(r[0], tenant_id, *r[1:]) for r in conn.execute(_LOAD_STAFF, key))
+        return MenuSnapshot(
+            tenant=TenantInfo(*row), items=items, weekly=weekly, special=special, closures=closures, staff=staff
         )
-        weekly = {
-            r.day: tuple((a, b) for a, b in r.intervals)
-            for r in s.scalars(select(m.WeeklyHours).where(m.WeeklyHours.tenant_id == tenant_id))
-        }
-        special = {
-            r.day: tuple((a, b) for a, b in r.intervals)
-            for r in s.scalars(select(m.SpecialHours).where(m.SpecialHours.tenant_id == tenant_id))
-        }
-        closures = tuple(
-            ClosureInfo(id=r.id, reason=r.reason, since=r.since, until=r.until)
-            for r in s.scalars(
-                select(m.Closure)
-                .where(m.Closure.tenant_id == tenant_id, m.Closure.ended_at.is_(None))
-                .order_by(m.Closure.since.desc())
-            )
+
+    def _remember(self, tenant_id: str, locked_version: int, changes: list[Change]) -> None:
+        """After our own commit, move the cached snapshot forward in place when the change was only
+        prices or availability (the hot path), instead of reloading the whole menu on the next text.
+        Safe because the tenant was locked: nobody else could move the version in between."""
+        cached = self._snapshots.get(tenant_id)
+        if cached is None or cached.tenant.version != locked_version:
+            return
+        if any(c.action not in ("update_price", "toggle_available") for c in changes):
+            return
+        items = {item.name: item for item in cached.items}
+        for change in changes:
+            item = items.get(change.target or "")
+            if item is None:
+                return
+            if change.action == "update_price":
+                items[item.name] = replace(item, price_cents=change.new)
+            else:
+                items[item.name] = replace(item, available=change.new)
+        moved = replace(
+            cached,
+            tenant=replace(cached.tenant, version=locked_version + 1),
+            items=tuple(items[item.name] for item in cached.items),
         )
-        return MenuSnapshot(tenant=tenant_info(tenant), items=items, weekly=weekly, special=special, closures=closures)
+        with self._lock:
+            if self._snapshots.get(tenant_id) is cached:
+                self._snapshots[tenant_id] = moved
 
     # --- messages and changes ------------------------------------------------------------------------
 
     def processed_reply(self, channel: str, message_id: str) -> str | None:
         """The reply already sent for this inbound message id, if it was handled before."""
-        with self.read() as s:
-            row = s.get(m.ProcessedMessage, (channel, message_id))
-            return row.reply if row else None
+        row = self._one(_PROCESSED_REPLY, {"b_channel": channel, "b_message_id": message_id})
+        return row[0] if row else None
 
     @contextmanager
     def changes(self, tenant_id: str, actor: Actor, *, message_id: str | None = None) -> Iterator[ChangeSet]:
         """One write transaction for one tenant: every change in it, its audit entries and the reply commit
         together or not at all. The tenant row is locked first, so one tenant's changes are serialized
         (Postgres row lock; SQLite's BEGIN IMMEDIATE already serializes writers)."""
-        with self.write() as s:
-            locked = s.scalar(select(m.Tenant.id).where(m.Tenant.id == tenant_id).with_for_update())
-            if locked is None:
+        with self._write_engine.begin() as conn:
+            version = conn.scalar(_LOCK_TENANT, {"b_tenant": tenant_id})
+            if version is None:
                 raise UnknownTenant(tenant_id)
-            yield ChangeSet(s, tenant_id, actor, now=self.clock(), message_id=message_id)
+            changes = ChangeSet(conn, tenant_id, actor, now=self.clock(), message_id=message_id)
+            yield changes
+            changes.finish()
+        if changes.changes:
+            self._remember(tenant_id, version, changes.changes)

@@ -66,9 +66,7 @@ class Reply:
 @dataclass(frozen=True)
 class Fail:
     status: int = 500
-    body: Any = field(
-        default_factory=lambda: {"success": False, "errors": [{"code": 1000, "message": "boom"}]}
-    )
+    body: Any = field(default_factory=lambda: {"success": False, "errors": [{"code": 1000, "message": "boom"}]})
 
 
 @dataclass(frozen=True)
@@ -185,9 +183,7 @@ class FakeCloudflare:
     def start(self) -> FakeCloudflare:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = _Server(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -228,9 +224,7 @@ class FakeCloudflare:
         providers = providers or (GATEWAY, WORKERS_AI, OPENAI)
         kwargs: dict[str, Any] = {"api_base": self.api_base}
         if GATEWAY in providers:
-            kwargs.update(
-                gateway_url=self.gateway_url, gateway_token=self.gateway_token, api_token=self.api_token
-            )
+            kwargs.update(gateway_url=self.gateway_url, gateway_token=self.gateway_token, api_token=self.api_token)
         if WORKERS_AI in providers:
             kwargs.update(account_id=self.account_id, api_token=self.api_token)
         if OPENAI in providers:
@@ -313,9 +307,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             return self._json(404, {"success": False, "errors": [{"code": 7003, "message": "No route"}]})
         if match.groupdict().get("account", FakeCloudflare.account_id) != self.fake.account_id:
-            return self._json(
-                404, {"success": False, "errors": [{"code": 7003, "message": "Unknown account"}]}
-            )
+            return self._json(404, {"success": False, "errors": [{"code": 7003, "message": "Unknown account"}]})
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
@@ -323,9 +315,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._recorded = Recorded(provider, "POST", self.path, headers, body, raw)
         behaviour = self.fake._record(self._recorded)
         if not self.fake._authorised(provider, headers):
-            return self._json(
-                401, {"success": False, "errors": [{"code": 10000, "message": "Authentication error"}]}
-            )
+            return self._json(401, {"success": False, "errors": [{"code": 10000, "message": "Authentication error"}]})
         self._perform(provider, behaviour, body if isinstance(body, dict) else {})
 
     # behaviours
@@ -359,9 +349,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if stream:
                 return self._stream(provider, behaviour, body)
-            return self._send(
-                200, self._reply_body(provider, behaviour, body), headers=self._meta(provider, behaviour)
-            )
+            return self._send(200, self._reply_body(provider, behaviour, body), headers=self._meta(provider, behaviour))
         raise TypeError(f"Unknown behaviour {behaviour!r}")
 
     def _text(self, provider: str, reply: Reply) -> str:
@@ -386,9 +374,7 @@ class _Handler(BaseHTTPRequestHandler):
             "id": "chatcmpl-fake",
             "object": "chat.completion",
             "model": body.get("model"),
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-            ],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
         }
         if usage is not None:
             answer["usage"] = usage
@@ -401,9 +387,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers.update(reply.headers)
         return headers
 
-    def _stream(
-        self, provider: str, reply: Reply, body: dict, stop_after: int | None = None, stall: Any = None
-    ):
+    def _stream(self, provider: str, reply: Reply, body: dict, stop_after: int | None = None, stall: Any = None):
         text = self._text(provider, reply)
         chunks = list(reply.chunks) if reply.chunks is not None else re.findall(r"\S+\s*|\s+", text)
         self.send_response(200)

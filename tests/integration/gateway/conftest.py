@@ -40,24 +40,18 @@ def redis_prefix(backend: str) -> Iterator[str | None]:
 
 
 @pytest.fixture
-def make_gateway(
-    fake_cloudflare, backend, redis_prefix
-) -> Iterator[Callable[..., tuple[AIGateway, MemorySink]]]:
+def make_gateway(fake_cloudflare, backend, redis_prefix) -> Iterator[Callable[..., tuple[AIGateway, MemorySink]]]:
     """Build gateways pointed at the fake: make_gateway(providers=(...), **GatewayConfig overrides)."""
     built: list[AIGateway] = []
 
     def make(*providers: str, clock=None, **overrides) -> tuple[AIGateway, MemorySink]:
         kwargs = fake_cloudflare.config_kwargs(*providers)
-        kwargs.update(
-            connect_timeout=1.0, first_byte_timeout=1.0, total_timeout=4.0, rate_limit="1000/minute"
-        )
+        kwargs.update(connect_timeout=1.0, first_byte_timeout=1.0, total_timeout=4.0, rate_limit="1000/minute")
         if backend == "redis":
             kwargs.update(redis_url=redis_url(), redis_prefix=redis_prefix)
         kwargs.update(overrides)
         sink = MemorySink()
-        gateway = AIGateway(
-            GatewayConfig(**kwargs), metrics_sink=sink, clock=clock, registry=CollectorRegistry()
-        )
+        gateway = AIGateway(GatewayConfig(**kwargs), metrics_sink=sink, clock=clock, registry=CollectorRegistry())
         built.append(gateway)
         return gateway, sink
 

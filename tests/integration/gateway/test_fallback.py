@@ -110,9 +110,7 @@ def test_exhausted_daily_quota_skips_the_same_account_and_uses_another_service(m
     assert [r.provider for r in fake_cloudflare.requests] == [GATEWAY, OPENAI, OPENAI]
 
 
-def test_exhausted_quota_with_nowhere_else_to_go_is_rate_limited_until_midnight(
-    make_gateway, fake_cloudflare
-):
+def test_exhausted_quota_with_nowhere_else_to_go_is_rate_limited_until_midnight(make_gateway, fake_cloudflare):
     fake_cloudflare.gateway.always(RateLimit(3036))
     gateway, _ = make_gateway(GATEWAY, WORKERS_AI)
     with pytest.raises(RateLimited) as caught:

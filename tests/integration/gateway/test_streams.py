@@ -37,9 +37,7 @@ def test_malformed_stream_events_fall_back(make_gateway, fake_cloudflare):
     assert list(gateway.stream("blue-plate", MESSAGES))[-1].completion.provider == WORKERS_AI
 
 
-@pytest.mark.parametrize(
-    "failure", [Truncate(after=2), Stall(after=2, seconds=3.0)], ids=["truncated", "stalled"]
-)
+@pytest.mark.parametrize("failure", [Truncate(after=2), Stall(after=2, seconds=3.0)], ids=["truncated", "stalled"])
 def test_a_stream_that_breaks_after_text_raises_and_is_recorded(make_gateway, fake_cloudflare, failure):
     fake_cloudflare.gateway.always(failure)
     gateway, sink = make_gateway(first_byte_timeout=0.3)

@@ -16,9 +16,7 @@ def test_compat_request_has_the_documented_url_model_and_headers(make_gateway, f
     gateway.complete("blue-plate", MESSAGES, metadata={"channel": "sms"})
 
     (sent,) = fake_cloudflare.requests
-    assert (
-        sent.path == f"/v1/{fake_cloudflare.account_id}/{fake_cloudflare.gateway_id}/compat/chat/completions"
-    )
+    assert sent.path == f"/v1/{fake_cloudflare.account_id}/{fake_cloudflare.gateway_id}/compat/chat/completions"
     assert sent.body["model"] == "workers-ai/@cf/meta/llama-3.1-8b-instruct-fast"
     assert sent.headers["cf-aig-authorization"] == f"Bearer {fake_cloudflare.gateway_token}"
     assert sent.headers["authorization"] == f"Bearer {fake_cloudflare.api_token}"
@@ -68,10 +66,7 @@ def test_workers_ai_direct_request_and_envelope(make_gateway, fake_cloudflare):
     answer = gateway.complete("blue-plate", MESSAGES, max_tokens=64, temperature=0.2)
 
     (sent,) = fake_cloudflare.requests
-    assert (
-        sent.path
-        == f"/client/v4/accounts/{fake_cloudflare.account_id}/ai/run/@cf/meta/llama-3.1-8b-instruct-fast"
-    )
+    assert sent.path == f"/client/v4/accounts/{fake_cloudflare.account_id}/ai/run/@cf/meta/llama-3.1-8b-instruct-fast"
     assert sent.headers["authorization"] == f"Bearer {fake_cloudflare.api_token}"
     assert sent.body == {"messages": MESSAGES, "max_tokens": 64, "temperature": 0.2}
     assert (answer.text, answer.provider) == ("Meatloaf is sold out.", WORKERS_AI)

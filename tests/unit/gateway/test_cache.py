@@ -3,9 +3,7 @@ from diner_agent.gateway.answer import Answer
 from diner_agent.gateway.cache import MemoryCache, cache_key
 
 MESSAGES = [{"role": "user", "content": "86 the meatloaf"}]
-BASE = dict(
-    model="@cf/m", messages=MESSAGES, response_format=None, max_tokens=256, temperature=0.0, stream=False
-)
+BASE = dict(model="@cf/m", messages=MESSAGES, response_format=None, max_tokens=256, temperature=0.0, stream=False)
 
 
 def key(**overrides):

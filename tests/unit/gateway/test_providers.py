@@ -38,10 +38,7 @@ def response(status: int, json=None, text: str | None = None, headers=None) -> h
 
 def test_providers_come_in_fallback_order_and_gateway_url_is_normalised():
     assert [p.name for p in build_providers(CONFIG)] == ["ai-gateway", "workers-ai", "openai-compatible"]
-    assert (
-        CloudflareGateway(CONFIG).url
-        == "https://gateway.ai.cloudflare.com/v1/acct/gw/compat/chat/completions"
-    )
+    assert CloudflareGateway(CONFIG).url == "https://gateway.ai.cloudflare.com/v1/acct/gw/compat/chat/completions"
     pasted = GatewayConfig(gateway_url="https://gateway.ai.cloudflare.com/v1/acct/gw/compat/chat/completions")
     assert pasted.gateway_url == "https://gateway.ai.cloudflare.com/v1/acct/gw"
 
@@ -60,9 +57,7 @@ def test_workers_ai_envelope_with_text_and_usage():
 
 
 def test_workers_ai_json_mode_object_is_re_serialised():
-    reply = WorkersAI(CONFIG).parse_reply(
-        response(200, {"result": {"response": {"a": [1]}}, "success": True})
-    )
+    reply = WorkersAI(CONFIG).parse_reply(response(200, {"result": {"response": {"a": [1]}}, "success": True}))
     assert reply.text == '{"a": [1]}' and reply.usage is None
 
 
@@ -115,13 +110,9 @@ def test_usage_on_the_last_content_chunk_is_kept_too():
     assert list(OpenAICompatible(CONFIG).parse_stream(iter(lines))) == ["Hi", Usage(2, 1)]
 
 
-@pytest.mark.parametrize(
-    "provider", [CloudflareGateway(CONFIG), WorkersAI(CONFIG)], ids=["openai", "workers"]
-)
+@pytest.mark.parametrize("provider", [CloudflareGateway(CONFIG), WorkersAI(CONFIG)], ids=["openai", "workers"])
 def test_a_stream_without_done_is_truncated(provider):
-    frame = (
-        '{"response":"Hi"}' if isinstance(provider, WorkersAI) else '{"choices":[{"delta":{"content":"Hi"}}]}'
-    )
+    frame = '{"response":"Hi"}' if isinstance(provider, WorkersAI) else '{"choices":[{"delta":{"content":"Hi"}}]}'
     with pytest.raises(ProviderFailure, match="truncated"):
         list(provider.parse_stream(iter([f"data: {frame}", ""])))
 
@@ -172,9 +163,7 @@ def test_429_quota_exhausted_defaults_to_midnight_utc():
 
 def test_429_from_a_gateway_policy_has_no_code():
     with pytest.raises(RateLimited) as caught:
-        check_status(
-            "ai-gateway", response(429, {"success": False, "error": {"message": "Spending limit"}}), NOW
-        )
+        check_status("ai-gateway", response(429, {"success": False, "error": {"message": "Spending limit"}}), NOW)
     assert caught.value.code is None and caught.value.retry_after == 1.0
 
 
@@ -182,9 +171,7 @@ def test_5xx_trips_the_breaker_and_4xx_does_not():
     with pytest.raises(ProviderFailure) as server:
         check_status("x", response(502, text="<html>bad gateway</html>"), NOW)
     with pytest.raises(ProviderFailure) as client:
-        check_status(
-            "x", response(401, {"errors": [{"code": 10000, "message": "Authentication error"}]}), NOW
-        )
+        check_status("x", response(401, {"errors": [{"code": 10000, "message": "Authentication error"}]}), NOW)
     assert server.value.breaker and not client.value.breaker
     assert "Authentication error" in client.value.reason
 

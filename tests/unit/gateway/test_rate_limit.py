@@ -134,9 +134,7 @@ def test_other_tenants_do_not_wait_behind_a_full_tenant():
             return 0.01 if tenant == "a" else None
 
     gate = TenantGate(OnlyAIsFull(), "queue", 5.0, SystemClock())
-    blocked = threading.Thread(
-        target=lambda: pytest.raises(RateLimited, gate.acquire, "a", time.monotonic() + 0.3)
-    )
+    blocked = threading.Thread(target=lambda: pytest.raises(RateLimited, gate.acquire, "a", time.monotonic() + 0.3))
     blocked.start()
     wait_until(lambda: gate.waiting("a") == 1)
     gate.acquire("b", time.monotonic() + 5)  # returns at once

@@ -1,0 +1,40 @@
+"""A thread pool that knows when the work it was given is done (Bolt's listener executor)."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+
+class ListenerPool(ThreadPoolExecutor):
+    """Bolt's listener threads, counting work that was acked but is not finished yet.
+
+    Events are acked before they are processed, so "the HTTP request is done" says nothing about the
+    work; `wait_idle` lets a graceful shutdown (and a test) wait for what Slack was already told is done.
+    """
+
+    def __init__(self, max_workers: int = 8) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="slack-listener")
+        self._unfinished = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[no-untyped-def, override]
+        with self._idle:
+            self._unfinished += 1
+        try:
+            future = super().submit(fn, *args, **kwargs)
+        except BaseException:
+            self._finished(None)
+            raise
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: Future | None) -> None:
+        with self._idle:
+            self._unfinished -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """True once every submitted listener has finished; False if `timeout` ran out first."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._unfinished == 0, timeout=timeout)

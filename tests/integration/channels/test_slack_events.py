@@ -1,0 +1,388 @@
+"""POST /slack/events through the Flask test client, with Slack's Web API and response_urls played by a
+loopback fake. Events are processed after the ack, so tests wait for the fake to see the answer, then
+assert on state: the public menu, the audit log and the messages the fake received."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from urllib.parse import parse_qs
+
+import pytest
+
+from diner_agent.bots.slack_blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
+from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
+from tests.fakes.slack_api import BOT_ID, BOT_USER_ID
+from tests.integration.channels.webhooks import (
+    audit_count,
+    click_body,
+    command_body,
+    event_body,
+    menu_item,
+    settle,
+    slack_headers,
+    slack_post,
+)
+from tests.menus import SAMPLE_TENANT
+from tests.services import redis_backends, redis_url
+
+
+def command(client, text: str, **options) -> dict:
+    """Run `/menu TEXT` and return the ack's JSON (the reply Slack shows)."""
+    response = slack_post(client, command_body(text, **options))
+    assert response.status_code == 200
+    # Bolt sends a text-only ack as plain text, which Slack shows just the same.
+    return response.get_json() if response.is_json else {"text": response.get_data(as_text=True)}
+
+
+def section_text(message: dict) -> str:
+    return " ".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
+
+
+def buttons(message: dict) -> dict[str, str]:
+    """action_id -> value of every button in a message."""
+    return {
+        e["action_id"]: e.get("value")
+        for b in message.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+
+
+def click(app, fake, action_id: str, value: str, name: str, **options) -> dict:
+    """Click a button; wait for its work to finish and return what it posted to the response_url."""
+    before = len(fake.responses(name))
+    body = click_body(action_id, value, response_url=fake.response_url(name), **options)
+    assert slack_post(app.test_client(), body).status_code == 200
+    settle(app)
+    assert len(fake.responses(name)) == before + 1
+    return fake.responses(name)[-1]
+
+
+# --- /menu ------------------------------------------------------------------------------------------
+
+
+def test_slash_command_changes_the_menu_and_answers_in_the_ack(client, fake_slack):
+    ack = command(client, "86 the pot roast")
+    assert ack["text"] == "Pot Roast is now sold out. Reply UNDO to revert."
+    assert UNDO_ACTION in buttons(ack)
+    assert menu_item(client, "Pot Roast")["available"] is False
+    assert fake_slack.posts() == []  # answered in the ack itself: one round trip
+
+
+def test_slash_command_decodes_slack_escapes(client):
+    ack = command(client, "86 the mac &amp; cheese")
+    assert "Mac and Cheese is now sold out" in ack["text"]
+
+
+def test_empty_slash_command_gets_help(client):
+    assert "86 meatloaf" in command(client, "")["text"]
+
+
+def test_staff_may_86_but_not_change_prices_in_slack(client):
+    assert "sold out" in command(client, "86 the reuben", user="U0SAM")["text"]
+    assert "only an owner" in command(client, "coffee 3.00", user="U0SAM")["text"]
+    assert menu_item(client, "Reuben")["available"] is False
+    assert menu_item(client, "Coffee")["price"] == "2.50"
+
+
+def test_workspace_members_not_on_staff_are_refused_by_default(client, store):
+    assert "not on Blue Plate Diner's staff list" in command(client, "86 the reuben", user="U0NOBODY")["text"]
+    assert audit_count(store) == 0
+
+
+def test_slack_default_role_staff_lets_members_86_but_not_price(client, store, tmp_path):
+    path = tmp_path / "staff-default.yaml"
+    path.write_text(
+        SAMPLE_TENANT.read_text().replace(
+            "slack_team: T0BLUEPLT", "slack_team: T0BLUEPLT\n    slack_default_role: staff"
+        )
+    )
+    load_tenants(store, read_tenant_file(path))
+    assert "sold out" in command(client, "86 the reuben", user="U0NOBODY")["text"]
+    assert "only an owner" in command(client, "coffee 3.00", user="U0NOBODY")["text"]
+    assert menu_item(client, "Reuben")["available"] is False
+    assert menu_item(client, "Coffee")["price"] == "2.50"
+
+
+def test_slash_command_from_an_unknown_team_changes_nothing(client, store):
+    assert "not connected to a diner" in command(client, "86 the reuben", team="T0UNKNOWN")["text"]
+    assert audit_count(store) == 0
+
+
+# --- signatures -------------------------------------------------------------------------------------
+
+
+def test_bad_signatures_and_stale_timestamps_get_401_and_change_nothing(app, client, store, fake_slack):
+    body = command_body("86 the pot roast")
+    forged = slack_headers(body, secret="not-our-secret")
+    stale = slack_headers(body, timestamp=int(time.time()) - 6 * 60)
+    future = slack_headers(body, timestamp=int(time.time()) + 6 * 60)
+    signed = slack_headers(body)
+    cases = [
+        (body, forged),
+        (body, {}),
+        (body, stale),
+        (body, future),
+        (body.replace("pot+roast", "tuna+melt"), signed),  # replayed signature, changed body
+    ]
+    for data, headers in cases:
+        response = client.post(
+            "/slack/events", data=data, headers=headers, content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code == 401
+    event = event_body("slack_app_mention")
+    response = client.post(
+        "/slack/events", data=event, headers=slack_headers(event, secret="x"), content_type="application/json"
+    )
+    assert response.status_code == 401
+    settle(app)
+    assert audit_count(store) == 0
+    assert fake_slack.posts() == []
+
+
+def test_a_forged_event_does_not_burn_its_event_id(app, client, fake_slack):
+    """Signature checks run before the retry filter, so a forgery cannot block the real event."""
+    event = event_body("slack_app_mention", event_id="Ev0FORGED01")
+    client.post("/slack/events", data=event, headers=slack_headers(event, secret="x"), content_type="application/json")
+    assert slack_post(client, event, json_body=True).status_code == 200
+    settle(app)
+    assert len(fake_slack.posts()) == 1
+
+
+def test_without_a_signing_secret_the_endpoint_says_503(make_app):
+    client = make_app(slack_signing_secret=None).test_client()
+    response = slack_post(client, command_body("86 the pot roast"))
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "slack_disabled"
+    assert "SLACK_SIGNING_SECRET" in response.get_json()["message"]
+
+
+def test_url_verification_is_answered(client):
+    body = json.dumps({"token": "x", "challenge": "c-123", "type": "url_verification"})
+    assert slack_post(client, body, json_body=True).get_json() == {"challenge": "c-123"}
+
+
+# --- events -----------------------------------------------------------------------------------------
+
+
+def test_app_mention_is_answered_in_its_thread(app, client, fake_slack):
+    assert slack_post(client, event_body("slack_app_mention"), json_body=True).status_code == 200
+    settle(app)
+    assert len(fake_slack.posts()) == 1
+    post = fake_slack.posts()[0]
+    assert post["channel"] == "C0KITCHEN" and post["thread_ts"] == "1764169200.000200"
+    assert post["text"] == "Pot Roast is now sold out. Reply UNDO to revert."
+    assert menu_item(client, "Pot Roast")["available"] is False
+
+
+def test_a_direct_message_is_answered_in_the_dm(app, client, fake_slack):
+    slack_post(client, event_body("slack_message_im"), json_body=True)
+    settle(app)
+    assert len(fake_slack.posts()) == 1
+    post = fake_slack.posts()[0]
+    assert post["channel"] == "D0DANABOT" and "thread_ts" not in post
+    assert "Coffee: $2.50 -> $2.75" in post["text"]
+    assert menu_item(client, "Coffee")["price"] == "2.75"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"user": BOT_USER_ID, "text": "86 the pot roast"},
+        {"bot_id": BOT_ID, "user": None, "subtype": "bot_message", "text": "86 the pot roast"},
+        {"bot_id": "B0OTHER", "text": "86 the pot roast"},
+        {"subtype": "message_changed", "text": "86 the pot roast"},
+        {"subtype": "message_deleted", "user": None, "text": None},
+        {"channel_type": "channel", "text": "86 the pot roast"},
+    ],
+    ids=["own-user", "own-bot-message", "other-bot", "changed", "deleted", "channel-message"],
+)
+def test_bot_messages_edits_and_channel_chatter_are_ignored(app, client, store, fake_slack, fields):
+    fields = dict(fields)
+    text = fields.pop("text")
+    user = fields.pop("user", "U0DANA")
+    body = event_body("slack_message_im", text=text, user=user, **fields)
+    if user is None:
+        payload = json.loads(body)
+        payload["event"].pop("user")
+        body = json.dumps(payload)
+    assert slack_post(client, body, json_body=True).status_code == 200
+    settle(app)
+    assert fake_slack.posts() == []
+    assert audit_count(store) == 0
+    assert menu_item(client, "Pot Roast")["available"] is True
+
+
+def test_events_from_an_unknown_team_are_ignored(app, client, store, fake_slack):
+    slack_post(client, event_body("slack_app_mention", team="T0UNKNOWN"), json_body=True)
+    slack_post(client, event_body("slack_message_im", team="T0UNKNOWN"), json_body=True)
+    settle(app)
+    assert fake_slack.posts() == []
+    assert audit_count(store) == 0
+
+
+def test_a_retried_event_is_applied_once_and_posted_once(app, client, store, fake_slack):
+    body = event_body("slack_app_mention", event_id="Ev0RETRY0001")
+    assert slack_post(client, body, json_body=True).status_code == 200
+    settle(app)
+    for n in (1, 2, 3):
+        extra = {"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"}
+        response = slack_post(client, body, json_body=True, **extra)
+        assert response.status_code == 200
+        assert response.headers.get("x-slack-no-retry") == "1"
+    settle(app)
+    assert audit_count(store) == 1
+    assert len(fake_slack.posts()) == 1
+
+
+@pytest.mark.parametrize("backend", redis_backends())
+def test_retries_arriving_while_the_first_is_in_flight_are_dropped(make_app, store, fake_slack, backend):
+    app = make_app(redis_url=redis_url() if backend == "redis" else None)
+    body = event_body("slack_message_im", text="coffee 2.75")
+    start = threading.Barrier(8)
+
+    def deliver(n: int) -> None:
+        client = app.test_client()
+        start.wait()
+        extra = {"X-Slack-Retry-Num": str(n)} if n else {}
+        assert slack_post(client, body, json_body=True, **extra).status_code == 200
+
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    settle(app)
+    assert audit_count(store) == 1
+    assert len(fake_slack.posts()) == 1 and "Coffee: $2.50 -> $2.75" in fake_slack.posts()[0]["text"]
+
+
+@pytest.mark.parametrize("backend", redis_backends())
+def test_two_workers_apply_and_post_a_retried_event_once(make_app, store, fake_slack, backend):
+    """With Redis the second worker's filter drops the retry; without it (each worker remembers only
+    its own events) the service's message table stops it. Either way: applied once, posted once."""
+    shared = redis_url() if backend == "redis" else None
+    first, second = make_app(redis_url=shared), make_app(redis_url=shared)
+    body = event_body("slack_message_im", text="coffee 2.75")
+    slack_post(first.test_client(), body, json_body=True)
+    settle(first)
+    slack_post(second.test_client(), body, json_body=True, **{"X-Slack-Retry-Num": "1"})
+    settle(second)
+    assert audit_count(store) == 1
+    assert len(fake_slack.posts()) == 1
+
+
+# --- buttons ----------------------------------------------------------------------------------------
+
+
+def ask(client, text: str = "coffee 9.00", **options) -> str:
+    """Ask for a change that needs confirmation; return the pending id its Confirm button carries."""
+    ack = command(client, text, **options)
+    ids = buttons(ack)
+    assert set(ids) == {CONFIRM_ACTION, CANCEL_ACTION} and ids[CONFIRM_ACTION] == ids[CANCEL_ACTION]
+    assert "YES" not in section_text(ack)  # the buttons replace the SMS instruction
+    return ids[CONFIRM_ACTION]
+
+
+def test_confirm_applies_and_replaces_the_question_with_the_outcome(app, client, fake_slack):
+    pending = ask(client)
+    assert menu_item(client, "Coffee")["price"] == "2.50"
+    outcome = click(app, fake_slack, CONFIRM_ACTION, pending, "q1")
+    assert outcome["replace_original"] is True
+    assert "Coffee: $2.50 -> $9.00" in outcome["text"]
+    assert set(buttons(outcome)) == {UNDO_ACTION}
+    assert menu_item(client, "Coffee")["price"] == "9.00"
+
+
+def test_a_double_click_applies_once_and_keeps_the_outcome_message(app, client, store, fake_slack):
+    pending = ask(client)
+    click(app, fake_slack, CONFIRM_ACTION, pending, "q2")
+    second = click(app, fake_slack, CONFIRM_ACTION, pending, "q2")
+    assert second.get("replace_original") is False and second["response_type"] == "ephemeral"
+    assert second["text"].startswith("Already confirmed")
+    assert audit_count(store) == 1
+
+
+def test_concurrent_clicks_apply_once(app, store, fake_slack):
+    pending = ask(app.test_client())
+    start = threading.Barrier(4)
+
+    def press() -> None:
+        client = app.test_client()
+        start.wait()
+        slack_post(client, click_body(CONFIRM_ACTION, pending, response_url=fake_slack.response_url("q3")))
+
+    threads = [threading.Thread(target=press) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    settle(app)
+    assert len(fake_slack.responses("q3")) == 4
+    assert audit_count(store) == 1
+    assert (
+        sum("$2.50 -> $9.00" in r["text"] and not r["text"].startswith("Already") for r in fake_slack.responses("q3"))
+        == 1
+    )
+
+
+def test_cancel_changes_nothing(app, client, store, fake_slack):
+    pending = ask(client)
+    outcome = click(app, fake_slack, CANCEL_ACTION, pending, "q4")
+    assert outcome["replace_original"] is True and outcome["text"].startswith("Cancelled")
+    assert buttons(outcome) == {}
+    assert "Cancelled by <@U0DANA>" in json.dumps(outcome["blocks"])
+    assert click(app, fake_slack, CONFIRM_ACTION, pending, "q4")["text"].startswith("Already cancelled")
+    assert menu_item(client, "Coffee")["price"] == "2.50"
+    assert audit_count(store) == 0
+
+
+def test_a_click_after_ten_minutes_finds_the_request_expired(app, client, store, clock, fake_slack):
+    pending = ask(client)
+    clock.advance(minutes=10, seconds=1)
+    outcome = click(app, fake_slack, CONFIRM_ACTION, pending, "q5")
+    assert "expired" in outcome["text"] and buttons(outcome) == {}
+    assert menu_item(client, "Coffee")["price"] == "2.50"
+    assert audit_count(store) == 0
+
+
+def test_staff_cannot_confirm_an_owners_change_but_the_owner_still_can(app, client, store, fake_slack):
+    pending = ask(client)
+    refused = click(app, fake_slack, CONFIRM_ACTION, pending, "q6", user="U0SAM")
+    assert refused["response_type"] == "ephemeral" and refused.get("replace_original") is False
+    assert "Only the person who asked" in refused["text"]
+    assert menu_item(client, "Coffee")["price"] == "2.50"
+    click(app, fake_slack, CONFIRM_ACTION, pending, "q6")
+    assert menu_item(client, "Coffee")["price"] == "9.00"
+
+
+def test_undo_button_reverts_and_a_double_click_undoes_only_once(app, client, store, fake_slack):
+    command(client, "coffee 2.75")
+    command(client, "iced tea 3.00")
+    first = click(app, fake_slack, UNDO_ACTION, "undo", "u1", message_ts="1764169300.000100")
+    assert first["replace_original"] is True and first["text"].startswith("Undone")
+    assert buttons(first) == {}
+    slack_post(
+        client,
+        click_body(UNDO_ACTION, "undo", response_url=fake_slack.response_url("u1"), message_ts="1764169300.000100"),
+    )
+    settle(app)
+    assert menu_item(client, "Iced Tea")["price"] == "2.75"
+    assert menu_item(client, "Coffee")["price"] == "2.75"  # the second click did not undo the change before
+    assert len(fake_slack.responses("u1")) == 1  # and said nothing
+
+
+def test_clicks_from_an_unknown_team_change_nothing(app, client, store, fake_slack):
+    pending = ask(client)
+    answer = click(app, fake_slack, CONFIRM_ACTION, pending, "q7", team="T0UNKNOWN")
+    assert "not connected" in answer["text"]
+    assert menu_item(client, "Coffee")["price"] == "2.50"
+
+
+def test_slash_command_form_fields_reach_the_service_as_typed(client):
+    body = command_body("86 the pot roast")
+    fields = parse_qs(body)
+    assert fields["command"] == ["/menu"] and fields["user_id"] == ["U0DANA"]
+    assert "sold out" in slack_post(client, body).get_json()["text"]
