@@ -20,6 +20,8 @@ from diner_agent.bots.metrics import metrics_blueprint
 from diner_agent.bots.public import public_blueprint
 from diner_agent.bots.slack import slack_blueprint
 from diner_agent.bots.sms import sms_blueprint
+from diner_agent.bots.sms_late import LateAnswers
+from diner_agent.bots.sms_outbound import SmsSender
 from diner_agent.bots.webchat import webchat_blueprint
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, load_settings
@@ -75,7 +77,9 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.extensions["diner_agent"] = Wiring(settings, store, service, clock, built.gateway, built.close)  # type: ignore[arg-type]
     app.register_blueprint(public_blueprint(store, clock))  # type: ignore[arg-type]
-    app.register_blueprint(sms_blueprint(service, settings))
+    late = LateAnswers(SmsSender.from_settings(settings), reply_within=settings.sms_reply_within)
+    built.closers.insert(0, late.close)
+    app.register_blueprint(sms_blueprint(service, settings, late))
     app.register_blueprint(slack_blueprint(service, settings))
     app.register_blueprint(webchat_blueprint(store, service, clock, built.gateway))  # type: ignore[arg-type]
     app.register_blueprint(admin_blueprint(store, settings.admin_token, clock))  # type: ignore[arg-type]

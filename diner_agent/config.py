@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     # Where outbound SMS (late answers) go; tests point it at a loopback fake.
     twilio_api_url: str | None = None
+    # How long the SMS webhook waits for an answer before replying "working on it" and texting it later.
+    sms_reply_within: float = Field(default=8.0, gt=0, le=12)
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None

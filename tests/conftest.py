@@ -10,6 +10,7 @@ from diner_agent.menu.store import MenuStore
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
 from tests.databases import postgres_database, sqlite_database, truncate_all
 from tests.fakes.clock import FakeClock
+from tests.fakes.cloudflare_fixture import fake_cloudflare  # noqa: F401 (a fixture every suite may use)
 from tests.menus import DEMO_TENANT, SAMPLE_TENANT
 from tests.services import database_backends, postgres_url
 

@@ -1,7 +1,7 @@
 """The whole app on a real loopback HTTP server, its AI settings pointing at the Cloudflare fake, with the
 sample diners loaded and a web-chat token issued for blue-plate. Fixtures for the web and browser tests:
 
-    from tests.live_site import fake_cloudflare, make_site, site  # noqa: F401
+    from tests.live_site import make_site, site  # noqa: F401
 """
 
 from __future__ import annotations
@@ -17,10 +17,7 @@ from werkzeug.serving import make_server
 from diner_agent.app import create_app, wiring
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
-from tests.fakes import cloudflare_fixture
 from tests.menus import DEMO_TENANT, SAMPLE_TENANT
-
-fake_cloudflare = cloudflare_fixture.fake_cloudflare  # the shared fixture, for the modules importing these
 
 ADMIN_TOKEN = "admin-test-token"
 # Explicitly unset, so a developer's .env or .dev.vars cannot switch the AI back on in these tests.

@@ -20,6 +20,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from diner_agent.bots.credentials import secret_value
+from diner_agent.bots.sms_late import LateAnswers
 from diner_agent.commands.model import Inbound
 from diner_agent.commands.replies import fit
 from diner_agent.commands.service import CommandService
@@ -87,9 +88,11 @@ def mask(phone: str) -> str:
     return f"...{phone[-4:]}" if len(phone) > 4 else "..."
 
 
-def sms_blueprint(service: CommandService, settings: Settings) -> Blueprint:
-    """The `/sms` route, bound to one command service and the Twilio settings."""
+def sms_blueprint(service: CommandService, settings: Settings, late: LateAnswers | None = None) -> Blueprint:
+    """The `/sms` route, bound to one command service and the Twilio settings; `late` decides how long the
+    webhook waits for an answer before texting it later (see sms_late.py)."""
     bp = Blueprint("sms", __name__)
+    late = late or LateAnswers(None, reply_within=settings.sms_reply_within)
     token = secret_value(settings.twilio_auth_token)
     validator = RequestValidator(token) if token else None
     base_url = (settings.public_base_url or "").rstrip("/") or None
@@ -122,7 +125,17 @@ def sms_blueprint(service: CommandService, settings: Settings) -> Blueprint:
             return None
         if keyword in HELP_WORDS and store.staff_by_phone(tenant.id, sender) is None:
             return public_help(tenant)
-        reply = service.handle(Inbound(tenant.id, "sms", sender, body, message_id=sid))
+        inbound = Inbound(tenant.id, "sms", sender, body, message_id=sid)
+        reply = None
+
+        def work(deadline: float | None) -> str | None:
+            nonlocal reply
+            reply = service.handle(inbound, deadline=deadline)
+            return reply.text
+
+        text = late.answer(work, to=sender, from_=tenant.sms_number or number)
+        if reply is None:  # still thinking: the answer follows by SMS
+            return text
         log.info(
             "SMS from %s to %s (MessageSid %s): %s%s",
             mask(sender),
@@ -132,7 +145,7 @@ def sms_blueprint(service: CommandService, settings: Settings) -> Blueprint:
             " (retry: stored reply sent again)" if reply.duplicate else "",
         )
         # A retry gets the stored reply again: Twilio retries when our first answer never reached it.
-        return reply.text
+        return text
 
     @bp.post("/sms")
     def sms() -> Response | tuple[str, int, dict[str, str]]:

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from tests.live_site import fake_cloudflare, make_site, site  # noqa: F401
+from tests.live_site import make_site, site  # noqa: F401
 from tests.services import services_required
 
 CHROMIUM_ARGS = [

@@ -10,10 +10,7 @@ import redis
 from prometheus_client import CollectorRegistry
 
 from diner_agent.gateway import AIGateway, GatewayConfig, MemorySink
-from tests.fakes import cloudflare_fixture
 from tests.services import redis_backends, redis_url
-
-fake_cloudflare = cloudflare_fixture.fake_cloudflare  # the shared fixture, made visible to these tests
 
 MESSAGES = [{"role": "user", "content": "86 the meatloaf"}]
 

@@ -6,10 +6,7 @@ import pytest
 
 from diner_agent.app import create_app, wiring
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
-from tests.fakes import cloudflare_fixture
 from tests.menus import DEMO_TENANT, SAMPLE_TENANT
-
-fake_cloudflare = cloudflare_fixture.fake_cloudflare
 
 
 @pytest.fixture
