@@ -64,9 +64,9 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     configure_logging(settings.log_level)
     for line in settings.feature_report():
         log.info(line)
-    warning = settings.gateway_url_warning()
-    if warning:
-        log.warning(warning)
+    for warning in (settings.gateway_url_warning(), settings.shared_state_warning()):
+        if warning:
+            log.warning(warning)
 
     built = build(settings, clock=clock)  # type: ignore[arg-type]
     store, service = built.store, built.service

@@ -122,6 +122,17 @@ class Settings(BaseSettings):
             )
         return None
 
+    def shared_state_warning(self, workers: int | None = None) -> str | None:
+        """Loud words when several workers would each keep their own limits and cache."""
+        workers = workers or self.web_concurrency
+        if workers > 1 and not self.redis_url:
+            return (
+                f"{workers} workers and no REDIS_URL: the AI rate limit, the AI response cache, request "
+                f"coalescing and the Slack retry check are PER PROCESS, so a diner may get up to {workers} x "
+                f"AI_RATE_LIMIT model calls. Set REDIS_URL to share them across workers and machines."
+            )
+        return None
+
     def feature_report(self) -> list[str]:
         """One line per feature that is switched off for lack of settings (logged at start-up)."""
         lines = []

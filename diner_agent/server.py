@@ -77,6 +77,9 @@ def multiprocess_metrics() -> Iterator[Path]:
 
 
 def run(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+    warning = settings.shared_state_warning(workers)
+    if warning:
+        log.warning("!" * 20 + " " + warning)
     with multiprocess_metrics():
         _Gunicorn(
             {

@@ -103,3 +103,15 @@ def test_html_escapes_what_owners_type(app, client):
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_several_workers_without_redis_warn_loudly_at_start(db_url, clock, caplog):
+    with caplog.at_level("WARNING", logger="diner_agent"):
+        app = create_app(database_url=db_url, clock=clock, web_concurrency=4, redis_url=None)
+    wiring(app).close()
+    assert any("PER PROCESS" in r.getMessage() and "REDIS_URL" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="diner_agent"):
+        app = create_app(database_url=db_url, clock=clock, web_concurrency=1, redis_url=None)
+    wiring(app).close()
+    assert not any("PER PROCESS" in r.getMessage() for r in caplog.records)
