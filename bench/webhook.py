@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,10 @@ from urllib.parse import urlencode
 from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.procfile import free_port, start_web, stop_web  # noqa: E402
+
 TOKEN = "bench-" + uuid.uuid4().hex
 PUBLIC = "https://bench.diner.example"
 DINER_NUMBER = "+15555550150"  # demo-diner
@@ -53,62 +56,30 @@ TEXTS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cli(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "diner_agent.cli", *args], env=env, check=True, capture_output=True)
 
 
 def start_server(
-    workdir: Path, port: int, workers: int, threads: int, database_url: str | None
+    workdir: Path, port: int, workers: int, threads: int, database_url: str | None, tenants_file: Path | None = None
 ) -> tuple[subprocess.Popen, dict[str, str]]:
+    """The Procfile's web process (tests/procfile.py reads the Procfile) on a migrated, loaded database."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url or f"sqlite:///{workdir}/bench.db",
         "TWILIO_AUTH_TOKEN": TOKEN,
         "PUBLIC_BASE_URL": PUBLIC,
         "PYTHONPATH": str(ROOT),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "LOG_LEVEL": "WARNING",
     }
-    # Grammar-path texts only: no LLM provider, and nothing else a developer's shell might carry.
     for unset in ("REDIS_URL", "CLOUDFLARE_AI_GATEWAY_URL", "CLOUDFLARE_ACCOUNT_ID", "LLM_BASE_URL"):
         env.pop(unset, None)
     cli(env, "db", "upgrade")
-    cli(env, "tenants", "load", str(ROOT / "examples" / "demo-diner.yaml"))
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    # The Procfile's web command, with the port, worker and thread counts of this run.
-    command = [
-        gunicorn,
-        "--config", "python:diner_agent.server",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--threads", str(threads),
-        "--worker-class", "gthread",
-        "--timeout", "30",
-        "diner_agent.app:create_app()",
-    ]  # fmt: skip
-    log = (workdir / "server.log").open("wb")
-    server = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
-    return server, env
-
-
-def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server exited during start-up; see server.log")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("the server did not become healthy in time")
+    cli(env, "tenants", "load", str(tenants_file or ROOT / "examples" / "demo-diner.yaml"))
+    return start_web(env, workdir), env
 
 
 def sms_request(n: int) -> tuple[str, bytes, dict[str, str]]:
@@ -199,15 +170,13 @@ def main() -> None:
     port = free_port()
     server, _env = start_server(workdir, port, args.workers, args.threads, args.database_url)
     try:
-        wait_healthy(port, server)
         warmup = max(50, args.requests // 10)
         run_phase(port, "bare", warmup, args.concurrency)
         run_phase(port, "sms", warmup, args.concurrency)
         bare = run_phase(port, "bare", args.requests, args.concurrency)
         sms = run_phase(port, "sms", args.requests, args.concurrency)
     finally:
-        server.terminate()
-        server.wait(15)
+        stop_web(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
     database = (args.database_url or "sqlite").split(":", 1)[0].split("+", 1)[0]

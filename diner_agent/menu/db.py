@@ -33,7 +33,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        # No pre-ping: it costs a round trip on every checkout, several per message; connections are
+        # recycled before servers or proxies drop idle ones instead.
+        return create_engine(url, echo=echo, pool_recycle=300, pool_size=5, max_overflow=10)
 
     database = parsed.database
     if not database or database == ":memory:":

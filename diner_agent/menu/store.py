@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -102,6 +102,9 @@ class MenuStore:
         self._writes = sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
         self._reads = engine.execution_options(**{AUTOCOMMIT_READ: True})
         self._write_engine = engine.execution_options(**{IMMEDIATE: True})
+        # SQLite has one writer at a time anyway; threads of one process wait their turn here, handed
+        # over at once, rather than in SQLite's busy handler, which sleeps in growing steps.
+        self._write_turn = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         self._snapshots: dict[str, MenuSnapshot] = {}
         self._lock = threading.Lock()
 
@@ -120,7 +123,7 @@ class MenuStore:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: committed on success, rolled back on any exception."""
-        with self._writes() as session, session.begin():
+        with self._write_turn, self._writes() as session, session.begin():
             yield session
 
     def _one(self, stmt, params: dict | None = None):  # type: ignore[no-untyped-def]
@@ -250,7 +253,7 @@ class MenuStore:
         """One write transaction for one tenant: every change in it, its audit entries and the reply commit
         together or not at all. The tenant row is locked first, so one tenant's changes are serialized
         (Postgres row lock; SQLite's BEGIN IMMEDIATE already serializes writers)."""
-        with self._write_engine.begin() as conn:
+        with self._write_turn, self._write_engine.begin() as conn:
             version = conn.scalar(_LOCK_TENANT, {"b_tenant": tenant_id})
             if version is None:
                 raise UnknownTenant(tenant_id)
