@@ -25,7 +25,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from flask import Blueprint, Response, jsonify, request
 from slack_bolt import App, BoltResponse
-from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -79,14 +79,42 @@ def slack_blueprint(service: CommandService, settings: Settings) -> Blueprint:
         seen=seen_events(settings.redis_url),
         listeners=listeners,
     )
-    handler = SlackRequestHandler(bolt)
     bp.record_once(lambda state: state.app.extensions.setdefault("slack_listeners", listeners))
 
     @bp.post("/slack/events")
-    def slack_events() -> Response:
-        return handler.handle(request)
+    def slack_events() -> Response | tuple[Response, int]:
+        # What Bolt's SlackRequestHandler does for a POST, except that Bolt decodes the body and reads the
+        # team and user ids out of it *before* it checks the signature, and raises on a body that is not
+        # one of Slack's JSON objects ("0", "[]", {"team": 5}, a `payload=` that is not JSON): anyone could
+        # turn that into a 500. Such a body is a bad request, signed or not.
+        try:
+            bolt_request = to_bolt_request(request)
+            readable = slack_shaped(bolt_request.body)
+        except (ValueError, TypeError, LookupError, AttributeError, RecursionError):
+            readable = False
+        if not readable:
+            log.warning("refused /slack/events: the body is not one of Slack's requests.")
+            return jsonify(error="invalid_request", message="The body is not a Slack request."), 400
+        return to_flask_response(bolt.dispatch(bolt_request))
 
     return bp
+
+
+def slack_shaped(body: object) -> bool:
+    """Whether the parts of Slack's envelopes that Bolt's middleware and listener matchers index into
+    without checking have Slack's shapes: an event is an object, and a button click's `actions` is a
+    list whose first entry is an object with a string `action_id`. Anything else would make Bolt answer
+    500 (even when signed), so it is refused as a bad request instead."""
+    if not isinstance(body, dict):
+        return False
+    if "event" in body and not isinstance(body["event"], dict):
+        return False
+    if body.get("type") == "block_actions":
+        actions = body.get("actions")
+        if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
+            return False
+        return isinstance(actions[0].get("action_id"), str)
+    return True
 
 
 def build_bolt_app(

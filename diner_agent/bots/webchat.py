@@ -79,6 +79,8 @@ def webchat_blueprint(
             return _error(400, exc.message, "invalid_request_error", exc.param, exc.code)
         except RequestEntityTooLarge:
             return _error(413, "The request body is too large.", "invalid_request_error")
+        except RecursionError:  # silent=True covers ValueError only; deep nesting overflows the JSON decoder
+            return _error(400, "The request body is nested too deeply.", "invalid_request_error")
         events = answerer.answer(
             tenant.id,
             chat.messages,

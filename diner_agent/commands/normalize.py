@@ -37,17 +37,24 @@ _TRANSLATE = str.maketrans(
 _DISALLOWED = re.compile(r"[^\w$&:\-/'.,;!?@#%+=>()\"\n]|_")
 _NEWLINES = re.compile(r"\s*\n[\s\n]*")
 _SPACES = re.compile(r"\s+")
-_LEADING = re.compile(
-    r"^(?:(?:hey|hi|hello|yo|ok|okay|k|so|um|uh|hmm|fyi|heads up|quick one|update|also|and|oh|oops|alright|"
-    r"please|pls|plz|can you|could you|can u|could u|would you|pls can you|go ahead and|i need to|i need you to|"
-    r"i want to|we need to|need to|let's|lets|gotta|kindly|would you kindly|could you kindly|would you please|"
-    r"could you please|can you please|dear)\b[\s,:!.-]*)+"
+_LEADING_PHRASES = (
+    "hey|hi|hello|yo|ok|okay|k|so|um|uh|hmm|fyi|heads up|quick one|update|also|and|oh|oops|alright|please|pls|plz|"
+    "can you|could you|can u|could u|would you|pls can you|go ahead and|i need to|i need you to|i want to|"
+    "we need to|need to|let's|lets|gotta|kindly|would you kindly|could you kindly|would you please|"
+    "could you please|can you please|dear"
 )
-_TRAILING = re.compile(
-    r"(?:[\s,.!-]*\b(?:please|pls|plz|plse|thanks|thank you|thx|thnx|ty|tia|asap|k|ok|okay|now please|"
-    r"cheers|sorry|lol|kindly|thank you kindly|thanks so much|thanks a lot|much appreciated|appreciate it|"
-    r"have a good day|have a great day|regards|best|thank you very much|many thanks)\b)+[\s.!?]*$"
+_TRAILING_PHRASES = (
+    "please|pls|plz|plse|thanks|thank you|thx|thnx|ty|tia|asap|k|ok|okay|now please|cheers|sorry|lol|kindly|"
+    "thank you kindly|thanks so much|thanks a lot|much appreciated|appreciate it|have a good day|"
+    "have a great day|regards|best|thank you very much|many thanks"
 )
+_LEADING = re.compile(r"^(?:(?:" + _LEADING_PHRASES + r")\b[\s,:!.-]*)+")
+_TRAILING = re.compile(r"(?:[\s,.!-]*\b(?:" + _TRAILING_PHRASES + r")\b)+[\s.!?]*$")
+# Cheap tests before those alternations: most texts start with an item or a verb and end with a word
+# that no politeness phrase ends with.
+_LEAD_INITIALS = frozenset(p[0] for p in _LEADING_PHRASES.split("|"))
+_TRAIL_LAST_WORDS = frozenset(p.split()[-1] for p in _TRAILING_PHRASES.split("|"))
+_ENDS = " ,.!-?"
 # "dec. 31": the period is an abbreviation, not the end of a sentence.
 _MONTH_DOT = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.\s*(?=\d)")
 # "hey, it's Jo", "Jo here, ...": who is texting is known from the number; drop the introduction.
@@ -95,9 +102,13 @@ def trim_fillers(text: str) -> str:
     while previous != text:
         previous = text
         text = _LEADING_PUNCT.sub("", text)
-        text = _LEADING.sub("", text)
-        text = _TRAILING.sub("", text)
+        if text[:1] in _LEAD_INITIALS:
+            text = _LEADING.sub("", text)
         text = _TRAILING_PUNCT.sub("", text)
+        last = text[text.rfind(" ") + 1 :].strip(_ENDS)
+        if last in _TRAIL_LAST_WORDS:
+            text = _TRAILING.sub("", text)
+            text = _TRAILING_PUNCT.sub("", text)
     return text
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from diner_agent.commands.model import ChangeHours, CloseEmergency, Command, Reopen, ToggleAvailable, UpdatePrice
 from diner_agent.commands.replies import day_label, fit, intervals_text, money
+from diner_agent.commands.resolve import resolver_for
 from diner_agent.menu.hours import hours_on, is_open
 from diner_agent.menu.records import MenuSnapshot
 
@@ -21,6 +22,7 @@ _INTERROGATIVE = frozenset(
 )
 _MODAL = frozenset({"can", "could", "will", "would"})  # a question, unless it asks "you" to do something
 _WORDS = re.compile(r"[a-z0-9']+")
+_WORDS_ONLY = re.compile(r"[^\w' ]+")
 
 
 def is_question(text: str) -> bool:
@@ -32,6 +34,21 @@ def is_question(text: str) -> bool:
         start = 1 if words[0] in _MODAL else 2
         return len(words) <= start or words[start] not in ("you", "u")
     return words[0] in _INTERROGATIVE or text.rstrip().endswith("?")
+
+
+_ABOUT_HOURS = re.compile(r"\b(?:open|opens|opening|close|closes|closing|closed|hours|today|tomorrow)\b")
+
+
+def answer_about(text: str, snapshot: MenuSnapshot, now: datetime) -> str | None:
+    """A question with no command in it ("how much is the coffee?", "when do we close today?"),
+    answered from the menu when it names items or asks about hours; None when it does neither."""
+    items = resolver_for(snapshot).spot(_WORDS_ONLY.sub(" ", text.lower()))
+    commands: list[Command] = [ToggleAvailable(target=item.name, value=item.available) for item in items]
+    if not commands and _ABOUT_HOURS.search(text.lower()):
+        local = now.astimezone(ZoneInfo(snapshot.tenant.timezone))
+        commands.append(ChangeHours(target=[local.date().isoformat()], value="closed"))
+        commands.append(Reopen())
+    return answer(tuple(commands), snapshot, now) if commands else None
 
 
 def answer(commands: tuple[Command, ...], snapshot: MenuSnapshot, now: datetime) -> str:

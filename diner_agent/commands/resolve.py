@@ -176,6 +176,24 @@ class Resolver:
         best = process.extractOne(key, self.choices, scorer=scorer, score_cutoff=SUGGEST_MIN)
         return self._current(self.choice_items[best[2]]) if best else None
 
+    def spot(self, text: str, *, limit: int = 3) -> list[MenuItem]:
+        """Items a sentence mentions with certainty, longest runs of words first, latest first:
+        "last slice of pecan pie just went" -> [Pecan Pie]. Overlapping mentions count once."""
+        words = text.split()
+        taken = [False] * len(words)
+        found: list[MenuItem] = []
+        for size in range(min(5, len(words)), 0, -1):
+            for start in range(len(words) - size, -1, -1):
+                if any(taken[start : start + size]):
+                    continue
+                resolution = self.resolve(" ".join(words[start : start + size]))
+                if isinstance(resolution, Match) and resolution.certain and resolution.item not in found:
+                    found.append(resolution.item)
+                    taken[start : start + size] = [True] * size
+                    if len(found) >= limit:
+                        return found
+        return found
+
     def _current(self, item: MenuItem) -> MenuItem:
         return item if self._fresh is None else self._fresh[item.id]
 

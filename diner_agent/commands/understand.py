@@ -4,6 +4,7 @@ read, and the apply-or-ask policy (DESIGN 3.4)."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -12,7 +13,7 @@ from diner_agent.commands import grammar
 from diner_agent.commands.llm import LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
-from diner_agent.commands.questions import answer, is_question
+from diner_agent.commands.questions import answer, answer_about, is_question
 from diner_agent.commands.replies import NOT_UNDERSTOOD
 from diner_agent.menu.records import MenuSnapshot
 
@@ -40,6 +41,16 @@ class Understanding:
             "needs_confirmation": self.needs_confirmation,
             "commands": [c.contract() for c in self.commands],
         }
+
+
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _worth_a_model(text: str) -> bool:
+    """A model is asked only about what the grammar found no command shape in at all, and only when
+    there are words to read: a shape with an unclear item ("pie 6": which pie?) is a question for the
+    owner, not for a model, and emoji, numbers or a single word carry nothing a model could add."""
+    return len(_WORDS.findall(text)) >= 2
 
 
 def confirmation_reasons(
@@ -79,7 +90,12 @@ def understand(
         reasons = confirmation_reasons(result.commands, snapshot, source="grammar", fuzzy=result.fuzzy)
         return Understanding(text, "grammar", result.commands, bool(reasons), None, reasons)
     problem = result.problem
-    if llm is not None and (problem is None or problem.weight <= 1) and text.strip():
+    if problem is None and is_question(text):
+        known = answer_about(text, snapshot, now)  # "how much is the coffee?": no model needed
+        if known is not None:
+            return Understanding(text, "grammar", reply=known)
+    worth_asking = problem is None and _worth_a_model(text)
+    if llm is not None and worth_asking:
         try:
             reading = llm.read(text, snapshot, now, deadline=deadline)
         except LlmRateLimited as exc:
@@ -101,7 +117,7 @@ def understand(
                 return Understanding(text, "llm", changes, True, None, reasons)
         if reading is not None and reading.problem:
             return Understanding(text, "llm", reply=reading.problem)
-    may_help = llm is None and (problem is None or problem.weight <= 1) and bool(text.strip())
+    may_help = llm is None and worth_asking
     if problem is not None:
         return Understanding(text, "grammar", reply=problem.message, model_may_help=may_help)
     return Understanding(text, "none", reply=NOT_UNDERSTOOD, model_may_help=may_help)

@@ -271,12 +271,6 @@ def _refer_back(parts: list[str], ctx: Context) -> list[str] | None:
 
 
 def _spot_item(text: str, ctx: Context) -> str | None:
-    """The item an earlier clause mentions, found as the longest run of words that names one item
-    with certainty (closest to the end wins): "last slice of pecan pie just went" -> "Pecan Pie"."""
-    words = text.split()
-    for size in range(min(5, len(words)), 0, -1):
-        for start in range(len(words) - size, -1, -1):
-            resolution = ctx.resolver.resolve(" ".join(words[start : start + size]))
-            if isinstance(resolution, Match) and resolution.certain:
-                return resolution.item.name
-    return None
+    """The item an earlier clause mentions: "last slice of pecan pie just went" -> "Pecan Pie"."""
+    found = ctx.resolver.spot(text, limit=1)
+    return found[0].name if found else None

@@ -85,6 +85,8 @@ def price(clause: str, ctx: Context) -> Outcome:
         return None
     items = resolve_items(phrase, ctx)
     if items.problem is not None:
+        if not explicit and items.problem.kind == "unknown" and len(phrase.split()) >= 3:
+            return None  # "what should we do about table 4": a sentence with a number, not a price
         weight = items.problem.weight if explicit else min(items.problem.weight, 1)
         return Problem(items.problem.message, weight, items.problem.kind)
     try:
