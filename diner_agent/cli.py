@@ -139,5 +139,35 @@ def sms(ctx: click.Context, tenant_id: str, sender: str, url: str | None, text: 
     click.echo("\n".join(replies) if replies else "(no reply)")
 
 
+@main.group()
+def metrics() -> None:
+    """AI usage metrics."""
+
+
+@metrics.command("export")
+@click.option("--date", "day", required=True, help="UTC day to export, YYYY-MM-DD.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory to write into.")
+@click.pass_context
+def metrics_export(ctx: click.Context, day: str, out_dir: str) -> None:
+    """Write OUT/ai-metrics/DATE/TENANT.jsonl: every AI call of that day, one JSON line each."""
+    from datetime import date
+
+    from diner_agent.menu.usage import export_day
+
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
+    store = MenuStore.from_url(_settings(ctx).database_url)
+    try:
+        written = export_day(store, when, out_dir)
+    finally:
+        store.close()
+    for path in written:
+        click.echo(str(path))
+    if not written:
+        click.echo(f"no AI calls recorded on {when.isoformat()}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

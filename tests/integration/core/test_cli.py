@@ -75,3 +75,37 @@ def test_console_script_is_installed():
     )
     for command in ("serve", "db", "tenants", "parse"):
         assert command in result.stdout
+
+
+def test_metrics_export_writes_every_call_of_the_day_per_tenant(env, tmp_path):
+    from diner_agent.menu.usage import record_call
+
+    run(env, "db", "upgrade")
+    run(env, "tenants", "load", str(SAMPLE_TENANT))
+    store = MenuStore.from_url(env["DATABASE_URL"])
+    base = dict(
+        provider="ai-gateway", model="m", cache_hit=False, coalesced=False, rate_limited=False, streamed=False,
+        status="ok", fallback_step=0, prompt_tokens=10, completion_tokens=2, cost_usd=0.0001, cost_estimated=True,
+        log_id=None, error=None,
+    )  # fmt: skip
+    calls = [
+        ("blue-plate", "2026-11-26T10:00:00+00:00"),
+        ("blue-plate", "2026-11-26T23:59:00+00:00"),
+        ("demo-diner", "2026-11-26T12:00:00+00:00"),
+        ("blue-plate", "2026-11-27T00:01:00+00:00"),  # the next UTC day: not in this export
+    ]
+    for n, (tenant, at) in enumerate(calls):
+        record_call(store, {**base, "tenant": tenant, "at": at, "latency_ms": float(n)})
+    store.close()
+    out = tmp_path / "export"
+    result = run(env, "metrics", "export", "--date", "2026-11-26", "--out", str(out))
+    assert result.exit_code == 0
+    blue = (out / "ai-metrics" / "2026-11-26" / "blue-plate.jsonl").read_text().splitlines()
+    demo = (out / "ai-metrics" / "2026-11-26" / "demo-diner.jsonl").read_text().splitlines()
+    assert [json.loads(line)["latency_ms"] for line in blue] == [0.0, 1.0]  # both, in order; not overwritten
+    assert len(demo) == 1 and json.loads(demo[0])["tenant"] == "demo-diner"
+    again = run(env, "metrics", "export", "--date", "2026-11-26", "--out", str(out))
+    assert again.exit_code == 0
+    assert (out / "ai-metrics" / "2026-11-26" / "blue-plate.jsonl").read_text().splitlines() == blue  # replaced
+    bad = CliRunner().invoke(main, ["metrics", "export", "--date", "26/11", "--out", str(out)], env=env)
+    assert bad.exit_code == 2 and "not a date" in bad.output
