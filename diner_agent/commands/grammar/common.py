@@ -67,7 +67,8 @@ class ItemList:
 _LIST_SPLIT = re.compile(r"(\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s+or\s+|\s+n\s+|\s*/\s*|\s+also\s+|\s+plus\s+)")
 _EDGE_LEAD = table(
     lead="the|our|all the|all of the|all our|all|any|some|just|also|more|a|an|those|these|that|this|your|my|"
-    "both|both the|any more|any of the|every|last|the last|last of the|el|la|los|las"
+    "both|both the|any more|any of the|every|last|the last|last of the|el|la|los|las|is|are|was|do we have|"
+    "did|does|has|have"
 )
 _EDGE_TRAIL = table(
     trail="today|tonight|for the day|for the night|for today|for tonight|for now|for the week|for the weekend|"
