@@ -155,6 +155,16 @@ class Settings(BaseSettings):
         return lines
 
 
+def secret_value(value: SecretStr | str | None) -> str | None:
+    """The plain text of a secret setting, for the SDKs that take strings (a test may hand in a str);
+    None when unset or blank."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if not value or not value.strip():
+        return None
+    return value.strip()
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build settings from the environment and dotenv files, with explicit overrides on top."""
     return Settings(**overrides)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from diner_agent.commands.llm import LlmRateLimited, LlmUnavailable
 from diner_agent.commands.llm_parse import LlmParser
 from diner_agent.commands.service import CommandService
-from diner_agent.config import Settings
+from diner_agent.config import Settings, secret_value
 from diner_agent.gateway import AIGateway, GatewayConfig, GatewayError, RateLimited
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.usage import UsageSink
@@ -27,10 +27,6 @@ LLM_PARSE_MAX_TOKENS = 400
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _secret(value: object) -> str | None:
-    return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
 
 
 class AppClock:
@@ -50,12 +46,12 @@ class AppClock:
 def gateway_config(settings: Settings) -> GatewayConfig:
     return GatewayConfig(
         gateway_url=settings.cloudflare_ai_gateway_url,
-        gateway_token=_secret(settings.cloudflare_ai_gateway_token),
+        gateway_token=secret_value(settings.cloudflare_ai_gateway_token),
         account_id=settings.cloudflare_account_id,
-        api_token=_secret(settings.cloudflare_api_token),
+        api_token=secret_value(settings.cloudflare_api_token),
         api_base=settings.cloudflare_api_base,
         openai_base_url=settings.llm_base_url,
-        openai_api_key=_secret(settings.llm_api_key),
+        openai_api_key=secret_value(settings.llm_api_key),
         model=settings.llm_model,
         rate_limit=settings.ai_rate_limit,
         rate_limit_mode=settings.ai_rate_limit_mode,

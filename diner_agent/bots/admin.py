@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, Response, jsonify, render_template, request
 from pydantic import SecretStr
 
-from diner_agent.bots.credentials import secret_value
 from diner_agent.bots.usage_chart import calls_chart, cost_chart
+from diner_agent.config import secret_value
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.usage import MAX_REPORT_DAYS, UsageReport, usage_report
 

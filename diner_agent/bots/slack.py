@@ -29,7 +29,6 @@ from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from diner_agent.bots.credentials import secret_value
 from diner_agent.bots.listener_pool import ListenerPool
 from diner_agent.bots.slack_blocks import (
     CANCEL_ACTION,
@@ -43,7 +42,7 @@ from diner_agent.bots.slack_blocks import (
 from diner_agent.bots.slack_dedupe import SeenEvents, seen_events
 from diner_agent.commands.model import Inbound, Reply
 from diner_agent.commands.service import CommandService
-from diner_agent.config import Settings
+from diner_agent.config import Settings, secret_value
 from diner_agent.menu.records import TenantInfo
 
 log = logging.getLogger(__name__)
@@ -273,7 +272,7 @@ class SlackChannel:
             replace = reply.kind == "applied"
         else:
             pending_id = action.get("value")
-            if not pending_id:
+            if not isinstance(pending_id, str) or not pending_id or "\x00" in pending_id:
                 respond(text="That button no longer works; send the change again.", response_type="ephemeral")
                 return
             answer = "confirm" if action_id == CONFIRM_ACTION else "cancel"
@@ -293,4 +292,5 @@ class SlackChannel:
 def _message_id(prefix: str, value: str | None) -> str | None:
     if not value:
         return None
+    value = str(value).replace("\x00", "")  # stored as text, which in Postgres cannot hold a NUL
     return (f"{prefix}:{value}" if prefix else value)[:MAX_MESSAGE_ID]

@@ -19,12 +19,11 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from diner_agent.bots.credentials import secret_value
 from diner_agent.bots.sms_late import LateAnswers
 from diner_agent.commands.model import Inbound
 from diner_agent.commands.replies import fit
 from diner_agent.commands.service import CommandService
-from diner_agent.config import Settings
+from diner_agent.config import Settings, secret_value
 from diner_agent.menu.records import TenantInfo
 
 log = logging.getLogger(__name__)
@@ -108,7 +107,7 @@ def sms_blueprint(service: CommandService, settings: Settings, late: LateAnswers
         return base_url + request.path + (f"?{query}" if query else "")
 
     def answer(form: dict[str, str]) -> str | None:
-        sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "")[:100] or None  # 34 chars from Twilio
+        sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "").replace("\x00", "")[:100] or None  # 34 chars
         number = to_e164(form.get("To"))
         sender = to_e164(form.get("From"))
         tenant = store.tenant_by_sms_number(number)

@@ -15,9 +15,8 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from diner_agent.bots.credentials import secret_value
 from diner_agent.bots.sms import sms_text
-from diner_agent.config import Settings
+from diner_agent.config import Settings, secret_value
 
 log = logging.getLogger(__name__)
 

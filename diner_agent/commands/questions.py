@@ -20,7 +20,9 @@ _INTERROGATIVE = frozenset(
     "is are am was do does did what what's whats which how how's why when where who whose whom should "
     "shall has have had isn't aren't wasn't weren't don't doesn't didn't".split()
 )
-_MODAL = frozenset({"can", "could", "will", "would"})  # a question, unless it asks "you" to do something
+_MODAL = frozenset({"can", "could", "will", "would"})
+_DO = frozenset({"do", "does", "did", "don't", "doesn't", "didn't"})
+_SUBJECTS = frozenset("we you u ya y'all they i he she it our any anyone anybody".split())  # a question, unless it asks "you" to do something
 _WORDS = re.compile(r"[a-z0-9']+")
 _WORDS_ONLY = re.compile(r"[^\w' ]+")
 
@@ -33,7 +35,11 @@ def is_question(text: str) -> bool:
     if words[0] in _MODAL or (words[0] == "please" and len(words) > 1 and words[1] in _MODAL):
         start = 1 if words[0] in _MODAL else 2
         return len(words) <= start or words[start] not in ("you", "u")
-    return words[0] in _INTERROGATIVE or text.rstrip().endswith("?")
+    if text.rstrip().endswith("?"):
+        return True
+    if words[0] in _DO:  # "do we have pie" asks; "do the usual with the joe" tells
+        return len(words) > 1 and words[1] in _SUBJECTS
+    return words[0] in _INTERROGATIVE
 
 
 _ABOUT_HOURS = re.compile(r"\b(?:open|opens|opening|close|closes|closing|closed|hours|today|tomorrow)\b")

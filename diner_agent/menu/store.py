@@ -129,6 +129,8 @@ class MenuStore:
     def _one(self, stmt, params: dict | None = None):  # type: ignore[no-untyped-def]
         """One row of a single-statement read, through Core: no session, no ORM objects, no BEGIN on
         SQLite (a lone SELECT is its own consistent read). The hot path of every webhook."""
+        if params and any(isinstance(v, str) and "\x00" in v for v in params.values()):
+            return None  # keys come from requests; no stored key holds a NUL, and Postgres refuses one outright
         with self._reads.connect() as conn:
             return conn.execute(stmt, params or {}).first()
 
