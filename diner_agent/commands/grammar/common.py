@@ -83,6 +83,7 @@ _LONGEST_EDGE = max(len(k) for k in (*_EDGE_LEAD, *_EDGE_TRAIL))
 _PHRASE_PUNCT = " ,.:;-!?'\"()"
 
 
+@lru_cache(maxsize=8192)
 def trim_item_phrase(phrase: str) -> str:
     """Drop articles and time fillers from the ends: "all the pot roast for today" -> "pot roast"."""
     words = phrase.strip(_PHRASE_PUNCT).split()

@@ -48,6 +48,8 @@ _FILLER = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9'@:>-]+")
 _DIGIT = re.compile(r"\d|noon|midnight")
+# Every time range has one of these between its times; checked before the costly RANGE_RE.
+_RANGE_HINT = re.compile(r"[-~>]|\b(?:to|till|til|until|thru|through)\b")
 _EARLY_LATE = re.compile(r"\b(?:early|earlier|late|later|at|by|till|until)\b")
 _CLAUSE_BREAK = re.compile(r",|;|\band\b|\bbut\b")
 _INSTEAD = re.compile(r"\s*\b(?:instead of|rather than|not at|not)\s+(?:" + TIME_RE.pattern + r")")
@@ -65,8 +67,8 @@ def hours(clause: str, ctx: Context) -> Outcome:
     if "instead" in clause or "rather" in clause or " not " in clause:
         clause = _INSTEAD.sub("", clause)  # "close at 2 tomorrow instead of 9": the old time is only a reminder
     keywords = list(_KW_RE.finditer(clause))
-    if not keywords and not (_DIGIT.search(clause) and RANGE_RE.search(clause) and DAY_ATOM_RE.search(clause)):
-        return None
+    if not keywords and not (_RANGE_HINT.search(clause) and RANGE_RE.search(clause) and DAY_ATOM_RE.search(clause)):
+        return None  # no hours word, and no time range with a day ("thursday 6-14")
     if "," in clause and not _days_lead_into_times(clause, ctx):
         return None
     if _UNTIL_RE.search(clause) and any(k.lastgroup == "closed" for k in keywords):

@@ -8,6 +8,7 @@ peeled with a few dict lookups instead of a regex alternation tried at every pos
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Spellings of "86" (and of "un-86") are folded to one token before any lookup; see `canon`.
 _EIGHTY_SIX = re.compile(r"^(?:86(?:'?d|ed|'ed|s)?|8-6|eighty-?six(?:ed|'d)?)$")
@@ -29,6 +30,7 @@ def table(**kinds: str) -> dict[tuple[str, ...], str]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def canon(word: str) -> str:
     """A word as the tables know it: edge punctuation off, every spelling of 86 / un-86 folded."""
     word = word.strip(_EDGE_PUNCT) if word not in ("'", "-") else word
