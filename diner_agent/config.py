@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     ai_queue_max_wait: float = Field(default=8.0, ge=0)
     ai_cache_ttl: int = Field(default=300, ge=0)
     ai_cache_scope: Literal["tenant", "shared"] = "tenant"
+    # Upstream timeouts (seconds): to connect, between bytes (so also a stalled stream), and for a whole
+    # call including queueing and fallbacks. Twilio allows 15 s in all; the SMS path adds its own deadline.
+    ai_connect_timeout: float = Field(default=2.0, gt=0)
+    ai_read_timeout: float = Field(default=8.0, gt=0)
+    ai_total_timeout: float = Field(default=12.0, gt=0)
 
     # Not in the contract, but useful to operators; all have safe defaults.
     tenants_file: Path | None = None

@@ -59,6 +59,9 @@ def gateway_config(settings: Settings) -> GatewayConfig:
         cache_ttl=settings.ai_cache_ttl,
         cache_scope=settings.ai_cache_scope,
         redis_url=settings.redis_url,
+        connect_timeout=settings.ai_connect_timeout,
+        first_byte_timeout=settings.ai_read_timeout,
+        total_timeout=settings.ai_total_timeout,
     )
 
 
