@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from tests.fakes.loopback import LoopbackServer
 
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
@@ -39,31 +40,13 @@ class Call:
         return "response" if self.path.startswith("/response/") else self.path
 
 
-class FakeSlackApi:
+class FakeSlackApi(LoopbackServer):
     def __init__(self, team_id: str = "T0BLUEPLT") -> None:
+        super().__init__()
         self.team_id = team_id
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._ts = 1_700_000_000
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8")
-                fake._answer(self, self.path, dict(self.headers.items()), raw)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -71,14 +54,6 @@ class FakeSlackApi:
 
     def response_url(self, name: str) -> str:
         return f"{self.base_url}/response/{name}"
-
-    def __enter__(self) -> FakeSlackApi:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # --- reading what happened -------------------------------------------------------------------------
 
@@ -99,7 +74,7 @@ class FakeSlackApi:
 
     # --- answering -----------------------------------------------------------------------------------
 
-    def _answer(self, handler: BaseHTTPRequestHandler, path: str, headers: dict[str, str], raw: str) -> None:
+    def answer(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, Any]:
         content_type = headers.get("Content-Type", "")
         body: Any
         if "json" in content_type:
@@ -133,9 +108,4 @@ class FakeSlackApi:
         # Record before answering: once the client has its answer, the call is visible to the test.
         with self._lock:
             self.calls.append(call)
-        data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/plain" if isinstance(payload, str) else "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
+        return 200, payload

@@ -10,14 +10,14 @@ the next ones the way Twilio does, e.g. `fake.refuse_next(400, 21610)` for an op
 from __future__ import annotations
 
 import base64
-import json
 import re
 import threading
 import uuid
 from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
+
+from tests.fakes.loopback import LoopbackServer
 
 _MESSAGES = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC[0-9a-zA-Z]+)/Messages\.json$")
 _ERROR_TEXT = {
@@ -34,51 +34,20 @@ class Sent:
     form: dict[str, str]
 
 
-class FakeTwilioRest:
+class FakeTwilioRest(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.sent: list[Sent] = []
         self._refusals: deque[tuple[int, int]] = deque()
         self._lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8")
-                status, body = fake._answer(self.path, self.headers.get("Authorization"), raw)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeTwilioRest:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def refuse_next(self, status: int = 400, code: int = 21610) -> None:
         """The next send is refused with this HTTP status and Twilio error code (and not recorded as sent)."""
         with self._lock:
             self._refusals.append((status, code))
 
-    def _answer(self, path: str, authorization: str | None, raw: str) -> tuple[int, dict]:
+    def answer(self, path: str, headers: dict[str, str], raw: str) -> tuple[int, dict]:
+        authorization = headers.get("Authorization")
         match = _MESSAGES.match(path.split("?", 1)[0])
         if match is None:
             return 404, {"code": 20404, "message": "The requested resource was not found", "status": 404}

@@ -38,7 +38,7 @@ from tests.integration.channels.webhooks import (
     twilio_signature,
     twiml_messages,
 )
-from tests.integration.reliability.apps import (  # noqa: F401 (fixtures)
+from tests.integration.reliability.apps import (
     BLUE_PLATE,
     BLUE_TEAM,
     DEMO,
@@ -48,11 +48,7 @@ from tests.integration.reliability.apps import (  # noqa: F401 (fixtures)
     DEMO_SAM,
     DEMO_TEAM,
     ai_settings,
-    build_app_fixture,
-    fake_slack,
-    make_app,
     no_ai,
-    slack_api_fixture,
 )
 from tests.integration.reliability.tenant_state import all_states, changed, processed_count
 

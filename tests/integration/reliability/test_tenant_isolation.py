@@ -40,7 +40,7 @@ from tests.integration.channels.webhooks import (
     sms_form,
     twiml_messages,
 )
-from tests.integration.reliability.apps import (  # noqa: F401 (fixtures)
+from tests.integration.reliability.apps import (
     BLUE_PLATE,
     BLUE_TEAM,
     DEMO,
@@ -50,11 +50,7 @@ from tests.integration.reliability.apps import (  # noqa: F401 (fixtures)
     DEMO_SAM,
     DEMO_TEAM,
     ai_settings,
-    build_app_fixture,
-    fake_slack,
-    make_app,
     no_ai,
-    slack_api_fixture,
 )
 from tests.integration.reliability.tenant_state import all_states, changed, mentions, only_names, tenant_state
 from tests.services import redis_backends, redis_url

@@ -31,17 +31,12 @@ from tests.integration.channels.webhooks import (
     sms_form,
     twiml_messages,
 )
-from tests.integration.reliability.apps import (  # noqa: F401 (fixtures)
+from tests.integration.reliability.apps import (
     BLUE_PLATE,
     SHORT_AI_TIMEOUTS,
     TWILIO_ACCOUNT,
     ai_settings,
-    build_app_fixture,
     eventually,
-    fake_slack,
-    make_app,
-    slack_api_fixture,
-    twilio_rest_fixture,
 )
 from tests.integration.reliability.tenant_state import tenant_state
 
@@ -91,6 +86,16 @@ def asked_again(fault: str, fake, before: int) -> bool:
 # --- SMS --------------------------------------------------------------------------------------------
 
 
+def assert_grammar_still_applies(client, store, fake, before) -> None:
+    """After the fault, a plain command still applies by the grammar alone, without asking upstream."""
+    asked = upstream_calls(fake)
+    response = signed_sms(client, sms_form("86 the reuben"))
+    assert twiml_messages(response.get_data(as_text=True)) == ["Reuben is now sold out. Reply UNDO to revert."]
+    assert store.snapshot(BLUE_PLATE).item_named("Reuben").available is False
+    assert tenant_state(store, BLUE_PLATE).audit == before.audit + 1
+    assert upstream_calls(fake) == asked
+
+
 def test_sms_within_the_webhook_deadline(fault, fake_cloudflare, build_app):
     """Without TWILIO_ACCOUNT_SID the answer must fit in the webhook: SMS_REPLY_WITHIN bounds the model."""
     app = build_app(**ai_settings(fake_cloudflare), sms_reply_within=1.0)
@@ -104,12 +109,7 @@ def test_sms_within_the_webhook_deadline(fault, fake_cloudflare, build_app):
     assert upstream_calls(fake_cloudflare) > 0, "the fault was never met"
     assert tenant_state(store, BLUE_PLATE) == before
 
-    asked = upstream_calls(fake_cloudflare)
-    response = signed_sms(client, sms_form("86 the reuben"))
-    assert twiml_messages(response.get_data(as_text=True)) == ["Reuben is now sold out. Reply UNDO to revert."]
-    assert store.snapshot(BLUE_PLATE).item_named("Reuben").available is False
-    assert tenant_state(store, BLUE_PLATE).audit == before.audit + 1
-    assert upstream_calls(fake_cloudflare) == asked
+    assert_grammar_still_applies(client, store, fake_cloudflare, before)
 
 
 def test_sms_with_late_answers(fault, fake_cloudflare, build_app, twilio_rest):
@@ -135,11 +135,7 @@ def test_sms_with_late_answers(fault, fake_cloudflare, build_app, twilio_rest):
     assert upstream_calls(fake_cloudflare) > 0, "the fault was never met"
     assert tenant_state(store, BLUE_PLATE) == before
 
-    asked = upstream_calls(fake_cloudflare)
-    response = signed_sms(client, sms_form("86 the reuben"))
-    assert twiml_messages(response.get_data(as_text=True)) == ["Reuben is now sold out. Reply UNDO to revert."]
-    assert store.snapshot(BLUE_PLATE).item_named("Reuben").available is False
-    assert upstream_calls(fake_cloudflare) == asked
+    assert_grammar_still_applies(client, store, fake_cloudflare, before)
     assert len(twilio_rest.sent) <= 1  # nothing else was texted
 
 
