@@ -105,18 +105,15 @@ class Built:
 def build(settings: Settings, *, use_llm: bool = True, clock: Callable[[], datetime] = utc_now) -> Built:
     """Everything a process needs; call `.close()` to release connections."""
     store = MenuStore.from_url(settings.database_url, clock=clock)
-    built = Built(store=store, service=CommandService(store, clock=clock), gateway=None, closers=[store.close])
+    closers: list[Callable[[], None]] = [store.close]
+    gateway = None
     if use_llm:
         gateway = AIGateway(gateway_config(settings), metrics_sink=UsageSink(store), clock=AppClock(clock))
         if gateway.configured:
-            built.gateway = gateway
-            built.closers.append(gateway.close)
+            closers.append(gateway.close)
         else:
             gateway.close()
-    llm = LlmParser(gateway_completer(built.gateway)) if built.gateway is not None else None
-    built.service = CommandService(store, llm=llm, clock=clock, public_base_url=settings.public_base_url)
-    return built
-
-
-def monotonic_deadline(seconds: float) -> float:
-    return time.monotonic() + seconds
+            gateway = None
+    llm = LlmParser(gateway_completer(gateway)) if gateway is not None else None
+    service = CommandService(store, llm=llm, clock=clock, public_base_url=settings.public_base_url)
+    return Built(store, service, gateway, closers)

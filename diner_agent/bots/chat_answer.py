@@ -20,7 +20,6 @@ from diner_agent.bots.chat_prompt import example_item, system_prompt
 from diner_agent.bots.chat_route import is_command
 from diner_agent.commands.model import Inbound
 from diner_agent.commands.service import CommandService
-from diner_agent.menu.public import money as amount
 from diner_agent.menu.records import MenuSnapshot
 from diner_agent.menu.store import MenuStore
 
@@ -201,8 +200,7 @@ def _end(usage: Usage | None, max_tokens: int) -> End:
 
 
 def rate_limited(seconds: int, snapshot: MenuSnapshot) -> str:
-    item = example_item(snapshot)
-    name = item.name.lower() if item else "meatloaf"
+    name, _ = example_item(snapshot)
     return (
         f"I'm answering a lot of questions right now. Please ask again in {seconds} second"
         f"{'' if seconds == 1 else 's'}. Menu commands like '86 {name}' still work right away."
@@ -211,9 +209,7 @@ def rate_limited(seconds: int, snapshot: MenuSnapshot) -> str:
 
 def capabilities(snapshot: MenuSnapshot) -> str:
     """What the chat can still do without a model: every grammar command works."""
-    item = example_item(snapshot)
-    name = item.name.lower() if item else "meatloaf"
-    price = amount(item.price_cents + 25) if item else "9.50"
+    name, price = example_item(snapshot)
     return (
         "I can't answer free-form questions right now, but I can still run the menu. Type a command, "
         f"for example: '86 {name}' (sold out), '{name} is back', '{name} {price}' (new price), "

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from diner_agent.commands.replies import clock, intervals_text, money
+from diner_agent.commands.replies import DAY_NAMES, clock, intervals_text, money
 from diner_agent.menu.hours import hours_on, is_open, local_now, next_opening
 from diner_agent.menu.public import money as amount
-from diner_agent.menu.records import WEEKDAYS, MenuItem, MenuSnapshot
+from diner_agent.menu.records import WEEKDAYS, MenuSnapshot
 
 MAX_ITEMS = 200  # a prompt, not a database dump; past this the model is told how many were left out
-_DAYS = dict(zip(WEEKDAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
 
 ROLE = """\
 You are the manager's assistant for {name}, a diner. You talk with the owner (or a manager) through the \
@@ -39,19 +38,18 @@ details) about anyone.
 
 def system_prompt(snapshot: MenuSnapshot, now: datetime) -> str:
     """The system message for one chat request at `now`."""
-    tenant = snapshot.tenant
-    example = example_item(snapshot)
-    role = ROLE.format(
-        name=tenant.name,
-        example=example.name.lower() if example else "meatloaf",
-        price=amount(example.price_cents + 25) if example else "2.75",
-    )
+    name, price = example_item(snapshot)
+    role = ROLE.format(name=snapshot.tenant.name, example=name, price=price)
     return "\n\n".join([role, _status(snapshot, now), _hours(snapshot, now), _menu(snapshot)])
 
 
-def example_item(snapshot: MenuSnapshot) -> MenuItem | None:
-    """One of the diner's own items for examples: they read as instructions, not as a generic template."""
-    return next((i for i in snapshot.items if i.available), snapshot.items[0] if snapshot.items else None)
+def example_item(snapshot: MenuSnapshot) -> tuple[str, str]:
+    """One of the diner's own items for examples (name in lower case, and a new price for it): they read
+    as instructions, not as a generic template."""
+    item = next((i for i in snapshot.items if i.available), snapshot.items[0] if snapshot.items else None)
+    if item is None:
+        return "meatloaf", "9.50"
+    return item.name.lower(), amount(item.price_cents + 25)
 
 
 def _stamp(local: datetime) -> str:
@@ -87,7 +85,7 @@ def _when(moment: datetime, local: datetime) -> str:
 
 def _hours(snapshot: MenuSnapshot, now: datetime) -> str:
     today = local_now(snapshot, now).date()
-    weekly = "; ".join(f"{_DAYS[day]} {intervals_text(snapshot.weekly.get(day, ()))}" for day in WEEKDAYS)
+    weekly = "; ".join(f"{DAY_NAMES[day]} {intervals_text(snapshot.weekly.get(day, ()))}" for day in WEEKDAYS)
     days = []
     for offset in range(7):
         day = today + timedelta(days=offset)

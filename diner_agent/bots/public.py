@@ -13,14 +13,13 @@ from decimal import Decimal
 from flask import Blueprint, Response, jsonify, render_template, request
 from sqlalchemy import text
 
-from diner_agent.commands.replies import clock, money
+from diner_agent.commands.replies import DAY_NAMES, clock, money
 from diner_agent.menu.hours import local_now
 from diner_agent.menu.public import json_ld, public_menu
 from diner_agent.menu.records import WEEKDAYS
 from diner_agent.menu.store import MenuStore, UnknownTenant
 
 log = logging.getLogger(__name__)
-_DAY_NAMES = dict(zip(WEEKDAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
 
 
 def public_blueprint(store: MenuStore, now: Callable[[], datetime]) -> Blueprint:
@@ -63,7 +62,7 @@ def public_blueprint(store: MenuStore, now: Callable[[], datetime]) -> Blueprint
                 {**item, "price_text": money(int(Decimal(item["price"]) * 100), snapshot.tenant.currency)}
             )
         hours = [
-            (_DAY_NAMES[day], ", ".join(f"{clock(i['open'])} - {clock(i['close'])}" for i in ivs) or "Closed")
+            (DAY_NAMES[day], ", ".join(f"{clock(i['open'])} - {clock(i['close'])}" for i in ivs) or "Closed")
             for day, ivs in document["hours"].items()
         ]
         special = [
@@ -76,7 +75,7 @@ def public_blueprint(store: MenuStore, now: Callable[[], datetime]) -> Blueprint
             sections=sections,
             hours=hours,
             special=special,
-            today=_DAY_NAMES[WEEKDAYS[local_now(snapshot, moment).weekday()]],
+            today=DAY_NAMES[WEEKDAYS[local_now(snapshot, moment).weekday()]],
             json_ld=json_ld(snapshot, moment, request.base_url),
             closure_until=_until_text(document),
         )

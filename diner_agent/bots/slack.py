@@ -41,6 +41,7 @@ from diner_agent.bots.slack_blocks import (
 )
 from diner_agent.bots.slack_dedupe import SeenEvents, seen_events
 from diner_agent.commands.model import Inbound, Reply
+from diner_agent.commands.replies import SORRY
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, secret_value
 from diner_agent.menu.records import TenantInfo
@@ -48,7 +49,6 @@ from diner_agent.menu.records import TenantInfo
 log = logging.getLogger(__name__)
 
 ACK_BUDGET_SECONDS = 2.0  # leaves a second of Slack's 3 s for the network and a busy worker
-SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 NOT_CONNECTED = "This Slack workspace is not connected to a diner here; ask whoever runs Diner Agent to add it."
 MAX_MESSAGE_ID = 100  # the processed-message table's column width
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import logging
 
-import phonenumbers
 from flask import Blueprint, Response, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from diner_agent.bots.phone import mask, to_e164
 from diner_agent.bots.sms_late import LateAnswers
 from diner_agent.commands.model import Inbound
-from diner_agent.commands.replies import fit
+from diner_agent.commands.replies import SORRY, fit
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, secret_value
 from diner_agent.menu.records import TenantInfo
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 MAX_SMS_CHARS = 1600  # Twilio's limit for one message body; replies are normally far shorter
 MAX_FORM_BYTES = 64 * 1024  # a Twilio form is ~1 KB even with a 1,600-character body
-SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 
 # Twilio's default opt-out keywords. Twilio blocks the sender itself and still forwards the text to us;
 # we must neither reply nor read it as a command ("CANCEL" is also one of our cancel words).
@@ -38,16 +37,6 @@ OPT_OUT = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", 
 # Opt back in. Twilio also honours YES, but YES is our confirm word, so it is left to the service.
 OPT_IN = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
-
-
-def to_e164(raw: str | None, default_region: str | None = None) -> str:
-    """`+15555550100` from any way of writing it; the input (trimmed) when it is not a phone number."""
-    raw = (raw or "").strip()
-    try:
-        number = phonenumbers.parse(raw, default_region)
-    except phonenumbers.NumberParseException:
-        return raw
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def carrier_keyword(body: str) -> str | None:
@@ -80,11 +69,6 @@ def public_help(tenant: TenantInfo) -> str:
         f"{tenant.name} menu line: the diner's staff text menu changes to this number. "
         "Msg & data rates may apply. Reply STOP to opt out."
     )
-
-
-def mask(phone: str) -> str:
-    """Enough of a number to tell senders apart in logs without writing the number down."""
-    return f"...{phone[-4:]}" if len(phone) > 4 else "..."
 
 
 def sms_blueprint(service: CommandService, settings: Settings, late: LateAnswers | None = None) -> Blueprint:

@@ -20,6 +20,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
+from diner_agent.bots.phone import mask
+
 if TYPE_CHECKING:  # sms_outbound imports sms, which imports this module
     from diner_agent.bots.sms_outbound import SmsSender
 
@@ -46,7 +48,7 @@ class LateAnswers:
         try:
             return future.result(timeout=self.reply_within)
         except FutureTimeout:
-            log.info("SMS to %s: answer not ready in %.0f s; replying later by SMS", _mask(to), self.reply_within)
+            log.info("SMS to %s: answer not ready in %.0f s; replying later by SMS", mask(to), self.reply_within)
             future.add_done_callback(lambda done: self._deliver(done, to=to, from_=from_))
             return HOLD_ON
 
@@ -63,7 +65,3 @@ class LateAnswers:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
-
-
-def _mask(phone: str) -> str:
-    return f"...{phone[-4:]}"

@@ -15,6 +15,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from diner_agent.bots.phone import mask
 from diner_agent.bots.sms import sms_text
 from diner_agent.config import Settings, secret_value
 
@@ -68,17 +69,17 @@ class SmsSender:
         except TwilioRestException as exc:
             permanent = exc.code in PERMANENT_ERRORS
             log.warning(
-                "SMS to ...%s refused by Twilio: HTTP %s, error %s (%s)",
-                to[-4:],
+                "SMS to %s refused by Twilio: HTTP %s, error %s (%s)",
+                mask(to),
                 exc.status,
                 exc.code,
                 "permanent" if permanent else "may retry",
             )
             return SendResult(False, error_code=exc.code, permanent=permanent, detail=str(exc.msg))
         except (TwilioException, requests.RequestException, OSError) as exc:
-            log.warning("SMS to ...%s not sent: %s", to[-4:], exc.__class__.__name__)
+            log.warning("SMS to %s not sent: %s", mask(to), exc.__class__.__name__)
             return SendResult(False, detail=exc.__class__.__name__)
         except Exception as exc:  # a caller in a background thread must never be taken down by a send
-            log.exception("SMS to ...%s not sent", to[-4:])
+            log.exception("SMS to %s not sent", mask(to))
             return SendResult(False, detail=exc.__class__.__name__)
         return SendResult(True, sid=message.sid)

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from diner_agent.menu.records import WEEKDAYS, Interval, MenuSnapshot
 
 MAX_REPLY = 320
-_DAY_NAMES = dict(zip(WEEKDAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+# "mon" -> "Mon": how replies, the public page and the chat prompt name weekdays.
+DAY_NAMES = dict(zip(WEEKDAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
 _LONG_DAY = dict(
     zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
 )
@@ -31,6 +32,8 @@ STAFF_HELP = (
 )
 NOT_UNDERSTOOD = "Sorry, I didn't get that. Try '86 meatloaf', 'coffee 2.75' or 'close at 2 today'. Text HELP for more."
 NOTHING_CHANGED = "Nothing changed."
+# What a channel answers when handling a message failed on our side (the traceback is logged).
+SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 
 
 def to_gsm7(text: str) -> str:
@@ -84,14 +87,14 @@ def intervals_text(intervals: tuple[Interval, ...] | None) -> str:
 
 def day_label(key: str, today: date) -> str:
     """'Sat' for a weekday key; 'today' / 'tomorrow' / 'Sat Nov 28' for a date key."""
-    if key in _DAY_NAMES:
+    if key in DAY_NAMES:
         return _LONG_DAY[key]
     day = date.fromisoformat(key)
     if day == today:
         return "today"
     if day == today + timedelta(days=1):
         return "tomorrow"
-    return f"{_DAY_NAMES[WEEKDAYS[day.weekday()]]} {day.strftime('%b')} {day.day}"
+    return f"{DAY_NAMES[WEEKDAYS[day.weekday()]]} {day.strftime('%b')} {day.day}"
 
 
 def moment(value: datetime, tz_now: datetime) -> str:
@@ -135,7 +138,7 @@ def hours_summary(snapshot: MenuSnapshot, now: datetime, closure_note: str | Non
             groups.append(([day], text))
     parts = []
     for days, text in groups:
-        label = _DAY_NAMES[days[0]] if len(days) == 1 else f"{_DAY_NAMES[days[0]]}-{_DAY_NAMES[days[-1]]}"
+        label = DAY_NAMES[days[0]] if len(days) == 1 else f"{DAY_NAMES[days[0]]}-{DAY_NAMES[days[-1]]}"
         parts.append(f"{label} {text}")
     today = now.astimezone(now.tzinfo).date()
     special = [

@@ -73,10 +73,6 @@ class LocalFlights:
                 del self._flights[key]
         flight.land(answer, error)
 
-    def in_flight(self) -> int:
-        with self._lock:
-            return len(self._flights)
-
 
 # Publish the outcome (if any) and delete the lock only if it is still ours (it may have expired and
 # been taken by another leader); one round trip.

@@ -34,12 +34,3 @@ class StreamEvent:
     delta: str
     done: bool = False
     completion: Completion | None = None
-
-    @property
-    def usage(self) -> dict | None:
-        if self.completion is None:
-            return None
-        return {
-            "prompt_tokens": self.completion.prompt_tokens,
-            "completion_tokens": self.completion.completion_tokens,
-        }

@@ -88,8 +88,18 @@ class FallbackChain:
                 continue
             yield provider, remaining
 
-    def _rate_limited(self, provider: Provider, exc: RateLimited, reasons: dict[str, str]) -> RateLimited:
+    def _succeeded(self, provider: Provider, started: float) -> float:
+        """Note an attempt that answered; returns its duration in seconds."""
+        elapsed = time.perf_counter() - started
+        self._observe(provider.name, elapsed, "ok")
+        self.breakers[provider.name].success()
+        return elapsed
+
+    def _rate_limited(
+        self, provider: Provider, exc: RateLimited, reasons: dict[str, str], started: float
+    ) -> RateLimited:
         """Note a 429. Code 3036 marks the account exhausted and returns (the chain goes on); others raise."""
+        self._observe(provider.name, time.perf_counter() - started, "rate_limited")
         self.breakers[provider.name].success()  # it answered promptly: busy is not broken
         reasons[provider.name] = f"429 (code {exc.code})"
         if exc.code == QUOTA_EXHAUSTED:
@@ -98,7 +108,9 @@ class FallbackChain:
             return exc
         raise exc
 
-    def _failed(self, provider: Provider, exc: Exception, reasons: dict[str, str]) -> str:
+    def _failed(self, provider: Provider, exc: Exception, reasons: dict[str, str], started: float) -> str:
+        """Note a failed attempt (the breaker counts it unless the fault was ours); returns why it failed."""
+        self._observe(provider.name, time.perf_counter() - started, "error")
         breaker = self.breakers[provider.name]
         if isinstance(exc, ProviderFailure):
             reason = exc.reason
@@ -136,16 +148,12 @@ class FallbackChain:
                 check_status(provider.name, response, self._clock.now())
                 reply = provider.parse_reply(response)
             except RateLimited as exc:
-                self._observe(provider.name, time.perf_counter() - started, "rate_limited")
-                quota = self._rate_limited(provider, exc, reasons)
+                quota = self._rate_limited(provider, exc, reasons, started)
                 continue
             except (ProviderFailure, httpx.HTTPError) as exc:
-                self._observe(provider.name, time.perf_counter() - started, "error")
-                self._failed(provider, exc, reasons)
+                self._failed(provider, exc, reasons, started)
                 continue
-            elapsed = time.perf_counter() - started
-            self._observe(provider.name, elapsed, "ok")
-            self.breakers[provider.name].success()
+            elapsed = self._succeeded(provider, started)
             return self._answer(
                 provider,
                 req,
@@ -187,12 +195,10 @@ class FallbackChain:
                 finally:
                     response.close()
             except RateLimited as exc:
-                self._observe(provider.name, time.perf_counter() - started, "rate_limited")
-                quota = self._rate_limited(provider, exc, reasons)
+                quota = self._rate_limited(provider, exc, reasons, started)
                 continue
             except (ProviderFailure, httpx.HTTPError) as exc:
-                self._observe(provider.name, time.perf_counter() - started, "error")
-                reason = self._failed(provider, exc, reasons)
+                reason = self._failed(provider, exc, reasons, started)
                 if parts:
                     partial = self._answer(
                         provider,
@@ -212,9 +218,7 @@ class FallbackChain:
                 # The caller stopped reading; the provider itself was fine.
                 self.breakers[provider.name].success()
                 raise
-            elapsed = time.perf_counter() - started
-            self._observe(provider.name, elapsed, "ok")
-            self.breakers[provider.name].success()
+            elapsed = self._succeeded(provider, started)
             answer = self._answer(
                 provider,
                 req,

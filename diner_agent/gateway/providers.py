@@ -133,10 +133,7 @@ class _OpenAIChat(Provider):
         return Reply(content, to_usage(data.get("usage")))
 
     def parse_stream(self, lines: Iterator[str]) -> Iterator[str | Usage]:
-        for payload in sse.iter_data(lines):
-            if payload.strip() == sse.DONE:
-                return
-            chunk = _load_chunk(payload)
+        for chunk in _chunks(lines):
             if "error" in chunk:
                 raise ProviderFailure(f"error inside the stream: {error_message(chunk)}")
             # Usage may come on the last content chunk or on a separate chunk with empty choices.
@@ -148,7 +145,6 @@ class _OpenAIChat(Provider):
                     yield text
             if usage is not None:
                 yield usage
-        raise ProviderFailure("stream ended without [DONE] (truncated)")
 
 
 class CloudflareGateway(_OpenAIChat):
@@ -243,10 +239,7 @@ class WorkersAI(Provider):
         return Reply(answer, to_usage(result.get("usage")))
 
     def parse_stream(self, lines: Iterator[str]) -> Iterator[str | Usage]:
-        for payload in sse.iter_data(lines):
-            if payload.strip() == sse.DONE:
-                return
-            frame = _load_chunk(payload)
+        for frame in _chunks(lines):
             if frame.get("errors") or "error" in frame:
                 raise ProviderFailure(f"error inside the stream: {error_message(frame)}")
             text = frame.get("response")
@@ -255,17 +248,22 @@ class WorkersAI(Provider):
             usage = to_usage(frame.get("usage"))
             if usage is not None:
                 yield usage
-        raise ProviderFailure("stream ended without [DONE] (truncated)")
 
 
-def _load_chunk(payload: str) -> dict:
-    try:
-        chunk = json.loads(payload)
-    except ValueError:
-        raise ProviderFailure("malformed JSON in a stream event") from None
-    if not isinstance(chunk, dict):
-        raise ProviderFailure("a stream event is not a JSON object")
-    return chunk
+def _chunks(lines: Iterator[str]) -> Iterator[dict]:
+    """The JSON object of each event up to `[DONE]`; ProviderFailure for a malformed event, or for a
+    stream that ends without `[DONE]` (truncated). Both wire formats end their streams this way."""
+    for payload in sse.iter_data(lines):
+        if payload.strip() == sse.DONE:
+            return
+        try:
+            chunk = json.loads(payload)
+        except ValueError:
+            raise ProviderFailure("malformed JSON in a stream event") from None
+        if not isinstance(chunk, dict):
+            raise ProviderFailure("a stream event is not a JSON object")
+        yield chunk
+    raise ProviderFailure("stream ended without [DONE] (truncated)")
 
 
 def build_providers(config: GatewayConfig) -> list[Provider]:

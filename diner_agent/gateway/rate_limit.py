@@ -18,6 +18,7 @@ import random
 import threading
 import time
 from collections import deque
+from contextlib import AbstractContextManager, nullcontext
 from typing import Protocol
 
 import limits
@@ -45,7 +46,7 @@ class TenantLimiter:
         if redis_client is not None:
             url = "redis://"  # the pool below decides where it really connects
             storage = RedisStorage(url, connection_pool=redis_client.connection_pool, key_prefix=f"{prefix}:limits")
-            self._local: threading.Lock | None = None
+            self._local: AbstractContextManager[object] = nullcontext()
         else:
             storage = MemoryStorage()
             # MemoryStorage swaps its per-key locks when a key's events expire; one lock of ours keeps
@@ -55,10 +56,7 @@ class TenantLimiter:
 
     def try_acquire(self, tenant: str) -> float | None:
         try:
-            if self._local is not None:
-                with self._local:
-                    taken = self._limiter.hit(self._item, tenant)
-            else:
+            with self._local:
                 taken = self._limiter.hit(self._item, tenant)
             if taken:
                 return None

@@ -27,7 +27,7 @@ _CLAIM_PG = pg_insert(m.ProcessedMessage).on_conflict_do_nothing().returning(m.P
 _MESSAGE = and_(
     m.ProcessedMessage.channel == bindparam("b_channel"), m.ProcessedMessage.message_id == bindparam("b_message_id")
 )
-_STORED_REPLY = select(m.ProcessedMessage.reply).where(_MESSAGE)
+STORED_REPLY = select(m.ProcessedMessage.reply).where(_MESSAGE)
 _SET_REPLY = update(m.ProcessedMessage).where(_MESSAGE).values(reply=bindparam("b_reply"))
 _THIS_ITEM = and_(m.Item.id == bindparam("b_id"), m.Item.tenant_id == bindparam("b_tenant"))
 _ITEM = select(m.Item.id, m.Item.name, m.Item.category, m.Item.price_cents, m.Item.available, m.Item.aliases).where(
@@ -106,7 +106,7 @@ class ChangeSet:
         return self.conn.execute(claim, values).first() is not None
 
     def stored_reply(self, channel: str, message_id: str) -> str | None:
-        return self.conn.scalar(_STORED_REPLY, {"b_channel": channel, "b_message_id": message_id})
+        return self.conn.scalar(STORED_REPLY, {"b_channel": channel, "b_message_id": message_id})
 
     def set_reply(self, channel: str, message_id: str, reply: str) -> None:
         self.conn.execute(_SET_REPLY, {"b_channel": channel, "b_message_id": message_id, "b_reply": reply})

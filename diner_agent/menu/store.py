@@ -19,7 +19,7 @@ from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from diner_agent.menu import models as m
-from diner_agent.menu.changes import Change, ChangeSet
+from diner_agent.menu.changes import STORED_REPLY, Change, ChangeSet
 from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, make_engine
 from diner_agent.menu.records import (
     Actor,
@@ -72,9 +72,6 @@ _LOAD_STAFF = (
     .where(m.Staff.tenant_id == bindparam("b_tenant"))
     .order_by(m.Staff.id)
 )
-_PROCESSED_REPLY = select(m.ProcessedMessage.reply).where(
-    m.ProcessedMessage.channel == bindparam("b_channel"), m.ProcessedMessage.message_id == bindparam("b_message_id")
-)
 _BY_SMS = _TENANT.where(m.Tenant.sms_number == bindparam("b_key"))
 _BY_SLACK = _TENANT.where(m.Tenant.slack_team == bindparam("b_key"))
 _BY_TOKEN = _TENANT.where(m.Tenant.web_token_hash == bindparam("b_key"))
@@ -98,10 +95,10 @@ class MenuStore:
     def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._writes = sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
         self._reads = engine.execution_options(**{AUTOCOMMIT_READ: True})
         self._write_engine = engine.execution_options(**{IMMEDIATE: True})
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         # SQLite has one writer at a time anyway; threads of one process wait their turn here, handed
         # over at once, rather than in SQLite's busy handler, which sleeps in growing steps.
         self._write_turn = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
@@ -176,9 +173,6 @@ class MenuStore:
     def staff_by_phone(self, tenant_id: str, phone: str) -> StaffMember | None:
         return next((p for p in self.snapshot(tenant_id).staff if p.phone == phone), None)
 
-    def staff_by_slack_user(self, tenant_id: str, user_id: str) -> StaffMember | None:
-        return next((p for p in self.snapshot(tenant_id).staff if p.slack_user == user_id), None)
-
     # --- menus ---------------------------------------------------------------------------------------
 
     def snapshot(self, tenant_id: str) -> MenuSnapshot:
@@ -247,7 +241,7 @@ class MenuStore:
 
     def processed_reply(self, channel: str, message_id: str) -> str | None:
         """The reply already sent for this inbound message id, if it was handled before."""
-        row = self._one(_PROCESSED_REPLY, {"b_channel": channel, "b_message_id": message_id})
+        row = self._one(STORED_REPLY, {"b_channel": channel, "b_message_id": message_id})
         return row[0] if row else None
 
     @contextmanager

@@ -18,35 +18,31 @@ from diner_agent.commands.grammar.phrases import (
     OFF_TRAIL,
     ON_LEAD,
     ON_TRAIL,
+    PhraseTable,
     canon,
-    table,
 )
 from diner_agent.commands.model import ToggleAvailable
 
-_LEAD = table(on=ON_LEAD, off=OFF_LEAD, neutral=NEUTRAL_LEAD, filler=FILLER_LEAD)
-_TRAIL = table(on=ON_TRAIL, off=OFF_TRAIL, filler=FILLER_TRAIL)
-_LONGEST = max(len(k) for k in (*_LEAD, *_TRAIL))
+_LEAD = PhraseTable(on=ON_LEAD, off=OFF_LEAD, neutral=NEUTRAL_LEAD, filler=FILLER_LEAD)
+_TRAIL = PhraseTable(on=ON_TRAIL, off=OFF_TRAIL, filler=FILLER_TRAIL)
 _MARKERS = frozenset(w for k, kind in (*_LEAD.items(), *_TRAIL.items()) if kind in ("on", "off") for w in k)
 
 
 def _peel_lead(keys: list[str], i: int, j: int) -> tuple[str, int] | None:
-    for n in range(min(_LONGEST, j - i), 0, -1):
-        kind = _LEAD.get(tuple(keys[i : i + n]))
-        if kind is not None:
-            return kind, i + n
-    return None
+    found = _LEAD.at_start(keys, i, j)
+    return None if found is None else (found[0], i + found[1])
 
 
 def _peel_trail(keys: list[str], i: int, j: int) -> tuple[str, int] | None:
-    for n in range(min(_LONGEST, j - i), 0, -1):
-        kind = _TRAIL.get(tuple(keys[j - n : j]))
-        if kind is not None:
-            j -= n
-            if kind != "filler":
-                while j > i and keys[j - 1] in AUX:
-                    j -= 1
-            return kind, j
-    return None
+    found = _TRAIL.at_end(keys, i, j)
+    if found is None:
+        return None
+    kind, n = found
+    j -= n
+    if kind != "filler":
+        while j > i and keys[j - 1] in AUX:
+            j -= 1
+    return kind, j
 
 
 def availability(clause: str, ctx: Context) -> Outcome:

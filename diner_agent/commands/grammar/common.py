@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from diner_agent.commands.grammar.phrases import canon, table
+from diner_agent.commands.grammar.phrases import PhraseTable, canon
 from diner_agent.commands.model import Command
 from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown
 from diner_agent.menu.records import MenuSnapshot
@@ -65,12 +65,12 @@ class ItemList:
 
 
 _LIST_SPLIT = re.compile(r"(\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s+or\s+|\s+n\s+|\s*/\s*|\s+also\s+|\s+plus\s+)")
-_EDGE_LEAD = table(
+_EDGE_LEAD = PhraseTable(
     lead="the|our|all the|all of the|all our|all|any|some|just|also|more|a|an|those|these|that|this|your|my|"
     "both|both the|any more|any of the|every|last|the last|last of the|el|la|los|las|is|are|was|do we have|"
     "did|does|has|have"
 )
-_EDGE_TRAIL = table(
+_EDGE_TRAIL = PhraseTable(
     trail="today|tonight|for the day|for the night|for today|for tonight|for now|for the week|for the weekend|"
     "for the morning|for the rest of the day|for the rest of the night|for morning|for lunch|for dinner|"
     "for breakfast|right now|now|anymore|any more|too|as well|also|guys|folks|sorry|till tomorrow|"
@@ -79,7 +79,6 @@ _EDGE_TRAIL = table(
     "per slice|per cup|per bowl|a plate|a cup|a slice|a piece|a bowl|an order|on the menu|on menu|"
     "from now on|going forward|starting today|starting now|for sure"
 )
-_LONGEST_EDGE = max(len(k) for k in (*_EDGE_LEAD, *_EDGE_TRAIL))
 _PHRASE_PUNCT = " ,.:;-!?'\"()"
 
 
@@ -92,14 +91,12 @@ def trim_item_phrase(phrase: str) -> str:
     changed = True
     while changed and i < j:
         changed = False
-        for n in range(min(_LONGEST_EDGE, j - i), 0, -1):
-            if tuple(keys[i : i + n]) in _EDGE_LEAD and i + n < j:
-                i, changed = i + n, True
-                break
-        for n in range(min(_LONGEST_EDGE, j - i), 0, -1):
-            if tuple(keys[j - n : j]) in _EDGE_TRAIL and j - n > i:
-                j, changed = j - n, True
-                break
+        lead = _EDGE_LEAD.at_start(keys, i, j - 1)  # j - 1 and i + 1: never trim the phrase away whole
+        if lead is not None:
+            i, changed = i + lead[1], True
+        trail = _EDGE_TRAIL.at_end(keys, i + 1, j)
+        if trail is not None:
+            j, changed = j - trail[1], True
     return " ".join(words[i:j]).strip(_PHRASE_PUNCT)
 
 

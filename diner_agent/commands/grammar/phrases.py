@@ -1,7 +1,7 @@
 """Phrase tables of the grammar: markers, fillers, verbs and connectors, as plain '|'-separated phrases.
 
 Each table serves two ways: `alts()` makes a regex alternation (longest first) for patterns anchored at
-the start of a clause, and `table()` makes a dict from word tuples, so the ends of a clause can be
+the start of a clause, and `PhraseTable` a dict from word tuples, so the ends of a clause can be
 peeled with a few dict lookups instead of a regex alternation tried at every position.
 """
 
@@ -21,13 +21,32 @@ def alts(phrases: str) -> str:
     return "|".join(re.escape(p) for p in sorted(phrases.split("|"), key=len, reverse=True))
 
 
-def table(**kinds: str) -> dict[tuple[str, ...], str]:
-    """{("sold", "out"): "off", ...}: each phrase's words mapped to its kind (earlier kinds win)."""
-    out: dict[tuple[str, ...], str] = {}
-    for kind, phrases in kinds.items():
-        for phrase in phrases.split("|"):
-            out.setdefault(tuple(canon(w) for w in phrase.split()), kind)
-    return out
+class PhraseTable(dict[tuple[str, ...], str]):
+    """{("sold", "out"): "off", ...}: each phrase's words (as `canon` folds them) mapped to its kind;
+    earlier kinds win. `at_start` / `at_end` find the longest phrase at either end of a run of words."""
+
+    def __init__(self, **kinds: str) -> None:
+        super().__init__()
+        for kind, phrases in kinds.items():
+            for phrase in phrases.split("|"):
+                self.setdefault(tuple(canon(w) for w in phrase.split()), kind)
+        self.longest = max(map(len, self), default=0)
+
+    def at_start(self, keys: list[str], i: int, j: int) -> tuple[str, int] | None:
+        """The longest phrase that keys[i:j] starts with, as (its kind, its length in words)."""
+        for n in range(min(self.longest, j - i), 0, -1):
+            kind = self.get(tuple(keys[i : i + n]))
+            if kind is not None:
+                return kind, n
+        return None
+
+    def at_end(self, keys: list[str], i: int, j: int) -> tuple[str, int] | None:
+        """The longest phrase that keys[i:j] ends with, as (its kind, its length in words)."""
+        for n in range(min(self.longest, j - i), 0, -1):
+            kind = self.get(tuple(keys[j - n : j]))
+            if kind is not None:
+                return kind, n
+        return None
 
 
 @lru_cache(maxsize=8192)

@@ -11,7 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, resolve_items
-from diner_agent.commands.grammar.phrases import CONNECTORS, PRICE_LEAD_FILLER, PRICE_VERBS, alts, canon, table
+from diner_agent.commands.grammar.phrases import CONNECTORS, PRICE_LEAD_FILLER, PRICE_VERBS, PhraseTable, alts, canon
 from diner_agent.commands.model import UpdatePrice
 from diner_agent.commands.money import (
     AMOUNT,
@@ -24,14 +24,12 @@ from diner_agent.commands.money import (
     spelled_amount,
 )
 
-_TRAIL_FILLER = table(
+_TRAIL_FILLER = PhraseTable(
     filler="each|ea|now|today|tonight|starting today|starting tomorrow|starting now|from now on|going forward|"
     "a plate|a cup|a slice|a piece|an order|a bowl|a glass|an order|even|flat|on the menu|instead|for now|too|"
     "as well|also|then|per order|per plate|per item|per serving|per piece|per slice|per cup|per bowl"
 )
-_CONNECTOR = table(connector=CONNECTORS)
-_LONGEST_FILLER = max(len(k) for k in _TRAIL_FILLER)
-_LONGEST_CONNECTOR = max(len(k) for k in _CONNECTOR)
+_CONNECTOR = PhraseTable(connector=CONNECTORS)
 _AMOUNT_ONLY = re.compile(AMOUNT + r"$")
 _PRICE_START = re.compile(
     r"^(?:(?:we|we're|we are|we'll|we will|i'm|im|i)\s+)?(?:(?:now\s+)?(?:start\s+)?(?:charge|charging|make it|"
@@ -102,13 +100,8 @@ def _amount_at_end(words: list[str]) -> tuple[list[str], Amount | PriceError] | 
     words ("3.25", "$ 3", "3 dollars", "a buck fifty") once trailing fillers ("each", "today") are off."""
     keys = [canon(w) for w in words]
     end = len(words)
-    while end:
-        for n in range(min(_LONGEST_FILLER, end), 0, -1):
-            if tuple(keys[end - n : end]) in _TRAIL_FILLER:
-                end -= n
-                break
-        else:
-            break
+    while end and (filler := _TRAIL_FILLER.at_end(keys, 0, end)) is not None:
+        end -= filler[1]
     for n in (1, 2, 3):
         if n > end:
             break
@@ -137,14 +130,12 @@ def _drop_connectors(head: str) -> tuple[str, bool]:
             if not words[-1]:
                 words.pop()
             continue
-        keys = [canon(w) for w in words[-_LONGEST_CONNECTOR:]]
-        for n in range(len(keys), 0, -1):
-            if tuple(keys[-n:]) in _CONNECTOR:
-                del words[-n:]
-                found = True
-                break
-        else:
+        keys = [canon(w) for w in words[-_CONNECTOR.longest :]]
+        connector = _CONNECTOR.at_end(keys, 0, len(keys))
+        if connector is None:
             break
+        del words[-connector[1] :]
+        found = True
     return " ".join(words), found
 
 
