@@ -1,8 +1,9 @@
 """create_app: the one place that sees every package and wires them together (DESIGN 2).
 
 `create_app(settings=None, **overrides)`: keyword overrides that name a setting (e.g. `database_url=`)
-replace it; `clock=` injects a time source (tests use a fake clock). Nothing is built at import time, so
-gunicorn's `diner_agent.app:create_app()` and the tests each get their own, independent app.
+replace it; `clock=` injects the one time source everything is built on (tests hand in a fake clock).
+Nothing is built at import time, so gunicorn's `diner_agent.app:create_app()` and the tests each get
+their own, independent app.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -23,11 +23,12 @@ from diner_agent.bots.sms import sms_blueprint
 from diner_agent.bots.sms_late import LateAnswers
 from diner_agent.bots.sms_outbound import SmsSender
 from diner_agent.bots.webchat import webchat_blueprint
+from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, load_settings
 from diner_agent.gateway import AIGateway
 from diner_agent.menu.store import MenuStore
-from diner_agent.wiring import build, utc_now
+from diner_agent.wiring import build
 
 log = logging.getLogger("diner_agent")
 
@@ -39,7 +40,7 @@ class Wiring:
     settings: Settings
     store: MenuStore
     service: CommandService
-    clock: Callable[[], datetime]
+    clock: Clock
     gateway: AIGateway | None
     close: Callable[[], None]
 
@@ -60,7 +61,7 @@ def configure_logging(level: str) -> None:
 
 def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     settings = _settings(settings, overrides)
-    clock = overrides.get("clock") or utc_now
+    clock: Clock = overrides.get("clock") or SystemClock()  # type: ignore[assignment]
     configure_logging(settings.log_level)
     for line in settings.feature_report():
         log.info(line)
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         if warning:
             log.warning(warning)
 
-    built = build(settings, clock=clock)  # type: ignore[arg-type]
+    built = build(settings, clock=clock)
     store, service = built.store, built.service
 
     app = Flask(__name__)
@@ -76,13 +77,13 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     if settings.trust_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.extensions["diner_agent"] = Wiring(settings, store, service, clock, built.gateway, built.close)  # type: ignore[arg-type]
-    app.register_blueprint(public_blueprint(store, clock))  # type: ignore[arg-type]
-    late = LateAnswers(SmsSender.from_settings(settings), reply_within=settings.sms_reply_within)
-    built.closers.insert(0, late.close)
+    app.register_blueprint(public_blueprint(store, clock))
+    late = LateAnswers(SmsSender.from_settings(settings), reply_within=settings.sms_reply_within, clock=clock)
+    built.closers.append(late.close)  # closers run newest first: late answers drain before the gateway and store go
     app.register_blueprint(sms_blueprint(service, settings, late))
     app.register_blueprint(slack_blueprint(service, settings))
-    app.register_blueprint(webchat_blueprint(store, service, clock, built.gateway))  # type: ignore[arg-type]
-    app.register_blueprint(admin_blueprint(store, settings.admin_token, clock))  # type: ignore[arg-type]
+    app.register_blueprint(webchat_blueprint(store, service, clock, built.gateway))
+    app.register_blueprint(admin_blueprint(store, settings.admin_token, clock))
     app.register_blueprint(metrics_blueprint())  # GET /metrics, and HTTP requests counted by route and status
 
     @app.get("/")

@@ -53,6 +53,16 @@ def child_exit(server: object, worker: object) -> None:
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
 
 
+def worker_exit(server: object, worker: object) -> None:
+    """gunicorn hook (in the worker, after its last request): close the app's wiring, so late answers
+    drain and the gateway and store shut down in order instead of being cut off by the process exit."""
+    from diner_agent.app import wiring
+
+    app = getattr(worker, "wsgi", None)
+    if app is not None and "diner_agent" in getattr(app, "extensions", {}):
+        wiring(app).close()
+
+
 @contextmanager
 def multiprocess_metrics() -> Iterator[Path]:
     """Point prometheus_client at a metrics directory for this server's lifetime (see module docstring)."""
@@ -93,6 +103,7 @@ def run(settings: Settings, *, host: str, port: int, workers: int, threads: int)
                 "errorlog": "-",
                 "loglevel": settings.log_level.lower(),
                 "child_exit": child_exit,
+                "worker_exit": worker_exit,
             }
         ).run()
 

@@ -8,11 +8,10 @@ command layer's LlmRateLimited / LlmUnavailable, so neither package imports the 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
+from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.llm import LlmRateLimited, LlmUnavailable
 from diner_agent.commands.llm_parse import LlmParser
 from diner_agent.commands.service import CommandService
@@ -23,24 +22,6 @@ from diner_agent.menu.usage import UsageSink
 
 log = logging.getLogger(__name__)
 LLM_PARSE_MAX_TOKENS = 400
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class AppClock:
-    """The gateway's clock: real monotonic time for deadlines, TTLs and breakers, and the app's own
-    wall clock for the timestamps of usage rows (so a test's fake clock dates them consistently)."""
-
-    def __init__(self, now: Callable[[], datetime]) -> None:
-        self._now = now
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def now(self) -> datetime:
-        return self._now()
 
 
 def gateway_config(settings: Settings) -> GatewayConfig:
@@ -98,17 +79,20 @@ class Built:
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
-        for closer in reversed(self.closers):
-            closer()
+        """Run the closers newest first (what was built on top goes before what it stands on); a second
+        call does nothing, so gunicorn's worker_exit and a test fixture may both close."""
+        while self.closers:
+            self.closers.pop()()
 
 
-def build(settings: Settings, *, use_llm: bool = True, clock: Callable[[], datetime] = utc_now) -> Built:
-    """Everything a process needs; call `.close()` to release connections."""
+def build(settings: Settings, *, use_llm: bool = True, clock: Clock | None = None) -> Built:
+    """Everything a process needs, all on one clock; call `.close()` to release connections."""
+    clock = clock or SystemClock()
     store = MenuStore.from_url(settings.database_url, clock=clock)
     closers: list[Callable[[], None]] = [store.close]
     gateway = None
     if use_llm:
-        gateway = AIGateway(gateway_config(settings), metrics_sink=UsageSink(store), clock=AppClock(clock))
+        gateway = AIGateway(gateway_config(settings), metrics_sink=UsageSink(store), clock=clock)
         if gateway.configured:
             closers.append(gateway.close)
         else:

@@ -8,6 +8,7 @@ import pytest
 from diner_agent.commands.service import CommandService
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
+from tests.clock_travel import pytest_addoption, pytest_configure, pytest_report_header  # noqa: F401
 from tests.databases import postgres_database, sqlite_database, truncate_all
 from tests.fakes.clock import FakeClock
 from tests.fakes.cloudflare_fixture import fake_cloudflare  # noqa: F401 (a fixture every suite may use)

@@ -33,6 +33,10 @@ class Site:
     token: str
 
     @property
+    def clock(self):  # the app's one clock (a FakeClock in every test)
+        return wiring(self.app).clock
+
+    @property
     def store(self) -> MenuStore:
         return wiring(self.app).store
 

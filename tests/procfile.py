@@ -1,4 +1,7 @@
-"""Start the web process exactly as the Procfile says, for tests that need real gunicorn workers."""
+"""Start the web process exactly as the Procfile says, for tests that need real gunicorn workers.
+
+It runs through `tests.pinned_clock`, so under `pytest --at ...` the server's clock reads the same
+moment as the test process's (see tests/clock_travel.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests import pinned_clock
 
 ROOT = Path(__file__).resolve().parent.parent
 _DEFAULTED = re.compile(r"\$\{(\w+):-([^}]*)\}")
@@ -31,11 +36,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def subprocess_env(env: dict[str, str]) -> dict[str, str]:
+    """The test process's environment plus `env`, with the project importable from any working directory
+    (for `python -m tests.pinned_clock`)."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, **env, "PYTHONPATH": path}
+
+
 def start_web(env: dict[str, str], workdir: Path) -> subprocess.Popen:
     """Run the web process with `env` (PORT included) and wait until /healthz answers."""
-    full_env = {**os.environ, **env}
+    full_env = subprocess_env(env)
+    gunicorn, *args = web_command(full_env)
+    command = pinned_clock.command("gunicorn", *args) if Path(gunicorn).name == "gunicorn" else [gunicorn, *args]
     log = (workdir / "web.log").open("wb")
-    server = subprocess.Popen(web_command(full_env), env=full_env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, env=full_env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from pydantic import SecretStr
 
 from diner_agent.bots.usage_chart import calls_chart, cost_chart
+from diner_agent.clock import Clock
 from diner_agent.config import secret_value
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.usage import MAX_REPORT_DAYS, UsageReport, usage_report
@@ -63,7 +63,7 @@ def _day(value: str, name: str) -> date:
         raise BadRange(f"{name}={value[:40]!r} is not a date; use YYYY-MM-DD.") from None
 
 
-def admin_blueprint(store: MenuStore, admin_token: SecretStr | str | None, clock: Callable[[], datetime]) -> Blueprint:
+def admin_blueprint(store: MenuStore, admin_token: SecretStr | str | None, clock: Clock) -> Blueprint:
     bp = Blueprint("admin", __name__, template_folder="templates")
     expected = secret_value(admin_token)
 
@@ -89,7 +89,7 @@ def admin_blueprint(store: MenuStore, admin_token: SecretStr | str | None, clock
         return _plain(400, str(exc))
 
     def report() -> UsageReport:
-        first, last = report_range(request.args.to_dict(), clock().date())
+        first, last = report_range(request.args.to_dict(), clock.now().date())
         return usage_report(store, first, last)
 
     @bp.get("/admin/ai-usage.json")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from diner_agent.bots.chat_prompt import example_item, system_prompt
 from diner_agent.bots.chat_route import is_command
+from diner_agent.clock import Clock
 from diner_agent.commands.model import Inbound
 from diner_agent.commands.service import CommandService
 from diner_agent.menu.records import MenuSnapshot
@@ -89,7 +89,7 @@ class ChatAnswerer:
         self,
         store: MenuStore,
         service: CommandService,
-        clock: Callable[[], datetime],
+        clock: Clock,
         model: ChatModel | None,
     ) -> None:
         self._store = store
@@ -115,7 +115,7 @@ class ChatAnswerer:
             message_id: a client idempotency key; a retried command is then answered, not applied, again.
         """
         snapshot = self._store.snapshot(tenant_id)
-        now = self._clock()
+        now = self._clock.now()
         newest = messages[-1]
         if newest["role"] == "user" and is_command(newest["content"], snapshot, now):
             inbound = Inbound(tenant_id, "web", "owner", newest["content"], message_id=message_id, role="owner")

@@ -6,14 +6,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from sqlalchemy import text
 
-from diner_agent.commands.replies import DAY_NAMES, clock, money
+from diner_agent.clock import Clock
+from diner_agent.commands.replies import DAY_NAMES, money
+from diner_agent.commands.replies import clock as time_text
 from diner_agent.menu.hours import local_now
 from diner_agent.menu.public import json_ld, public_menu
 from diner_agent.menu.records import WEEKDAYS
@@ -22,7 +23,7 @@ from diner_agent.menu.store import MenuStore, UnknownTenant
 log = logging.getLogger(__name__)
 
 
-def public_blueprint(store: MenuStore, now: Callable[[], datetime]) -> Blueprint:
+def public_blueprint(store: MenuStore, clock: Clock) -> Blueprint:
     bp = Blueprint("public", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
     def _fresh(body: bytes, content_type: str) -> Response:
@@ -42,7 +43,7 @@ def public_blueprint(store: MenuStore, now: Callable[[], datetime]) -> Blueprint
             snapshot = store.snapshot(tenant_id)
         except UnknownTenant:
             return _not_found(tenant_id)
-        document = public_menu(snapshot, now())
+        document = public_menu(snapshot, clock.now())
         body = json.dumps(document, separators=(",", ":")).encode()
         response = _fresh(body, "application/json")
         response.headers["Access-Control-Allow-Origin"] = "*"
@@ -54,7 +55,7 @@ def public_blueprint(store: MenuStore, now: Callable[[], datetime]) -> Blueprint
             snapshot = store.snapshot(tenant_id)
         except UnknownTenant:
             return _not_found(tenant_id)
-        moment = now()
+        moment = clock.now()
         document = public_menu(snapshot, moment)
         sections: dict[str, list[dict]] = {}
         for item in document["items"]:
@@ -62,11 +63,11 @@ def public_blueprint(store: MenuStore, now: Callable[[], datetime]) -> Blueprint
                 {**item, "price_text": money(int(Decimal(item["price"]) * 100), snapshot.tenant.currency)}
             )
         hours = [
-            (DAY_NAMES[day], ", ".join(f"{clock(i['open'])} - {clock(i['close'])}" for i in ivs) or "Closed")
+            (DAY_NAMES[day], ", ".join(f"{time_text(i['open'])} - {time_text(i['close'])}" for i in ivs) or "Closed")
             for day, ivs in document["hours"].items()
         ]
         special = [
-            (day, ", ".join(f"{clock(i['open'])} - {clock(i['close'])}" for i in ivs) or "Closed")
+            (day, ", ".join(f"{time_text(i['open'])} - {time_text(i['close'])}" for i in ivs) or "Closed")
             for day, ivs in document["special_hours"].items()
         ]
         html = render_template(
@@ -99,7 +100,7 @@ def _until_text(document: dict) -> str | None:
     if not closure or not closure.get("until"):
         return None
     until = datetime.fromisoformat(closure["until"])
-    return until.strftime("%a %b %d, ") + clock(until.strftime("%H:%M"))
+    return until.strftime("%a %b %d, ") + time_text(until.strftime("%H:%M"))
 
 
 def _not_found(tenant_id: str) -> Response:

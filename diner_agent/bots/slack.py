@@ -75,7 +75,7 @@ def slack_blueprint(service: CommandService, settings: Settings) -> Blueprint:
         SlackChannel(service),
         signing_secret=secret,
         client=WebClient(token=token, base_url=settings.slack_api_url),
-        seen=seen_events(settings.redis_url),
+        seen=seen_events(settings.redis_url, service.clock),
         listeners=listeners,
     )
     bp.record_once(lambda state: state.app.extensions.setdefault("slack_listeners", listeners))

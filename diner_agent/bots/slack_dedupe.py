@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Protocol
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+
+from diner_agent.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +41,16 @@ class MemorySeen:
         ttl: float = SEEN_TTL_SECONDS,
         *,
         max_entries: int = 100_000,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
-        self._clock = clock
+        self._clock = clock or SystemClock()
         self._expiry: OrderedDict[str, float] = OrderedDict()  # insertion order = expiry order
         self._lock = threading.Lock()
 
     def first_time(self, event_id: str) -> bool:
-        now = self._clock()
+        now = self._clock.monotonic()
         with self._lock:
             while self._expiry:
                 oldest, expires = next(iter(self._expiry.items()))
@@ -79,7 +79,7 @@ class RedisSeen:
             return True
 
 
-def seen_events(redis_url: str | None) -> SeenEvents:
+def seen_events(redis_url: str | None, clock: Clock | None = None) -> SeenEvents:
     """Redis-backed when REDIS_URL is set (shared by all workers), else in-process."""
     if redis_url:
         # One quick attempt: a slow or absent Redis must not hold up an ack; failing open is safe here.
@@ -87,4 +87,4 @@ def seen_events(redis_url: str | None) -> SeenEvents:
             redis_url, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
         )
         return RedisSeen(client)
-    return MemorySeen()
+    return MemorySeen(clock=clock)

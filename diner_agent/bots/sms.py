@@ -75,7 +75,7 @@ def sms_blueprint(service: CommandService, settings: Settings, late: LateAnswers
     """The `/sms` route, bound to one command service and the Twilio settings; `late` decides how long the
     webhook waits for an answer before texting it later (see sms_late.py)."""
     bp = Blueprint("sms", __name__)
-    late = late or LateAnswers(None, reply_within=settings.sms_reply_within)
+    late = late or LateAnswers(None, reply_within=settings.sms_reply_within, clock=service.clock)
     token = secret_value(settings.twilio_auth_token)
     validator = RequestValidator(token) if token else None
     base_url = (settings.public_base_url or "").rstrip("/") or None

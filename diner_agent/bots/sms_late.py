@@ -14,13 +14,13 @@ gateway stops in time and the owner gets the grammar's own answer within the win
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
 from diner_agent.bots.phone import mask
+from diner_agent.clock import Clock, SystemClock
 
 if TYPE_CHECKING:  # sms_outbound imports sms, which imports this module
     from diner_agent.bots.sms_outbound import SmsSender
@@ -31,20 +31,23 @@ HOLD_ON = "Got it, working on that one. I'll text you the answer in a moment."
 # How long a late answer may still take after the webhook has been answered (queued LLM call + retries).
 LATE_LIMIT_SECONDS = 120.0
 
-Work = Callable[[float | None], str | None]  # deadline (time.monotonic) -> reply text
+Work = Callable[[float | None], str | None]  # deadline (clock.monotonic()) -> reply text
 
 
 class LateAnswers:
-    def __init__(self, sender: SmsSender | None, *, reply_within: float = 8.0, workers: int = 8) -> None:
+    def __init__(
+        self, sender: SmsSender | None, *, reply_within: float = 8.0, workers: int = 8, clock: Clock | None = None
+    ) -> None:
         self.sender = sender
+        self.clock = clock or SystemClock()
         self.reply_within = reply_within
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sms-late") if sender else None
 
     def answer(self, work: Work, *, to: str, from_: str) -> str | None:
         """The reply for the TwiML now: the real one, or HOLD_ON with the real one texted when ready."""
         if self._pool is None:
-            return work(time.monotonic() + self.reply_within)
-        future: Future[str | None] = self._pool.submit(work, time.monotonic() + LATE_LIMIT_SECONDS)
+            return work(self.clock.monotonic() + self.reply_within)
+        future: Future[str | None] = self._pool.submit(work, self.clock.monotonic() + LATE_LIMIT_SECONDS)
         try:
             return future.result(timeout=self.reply_within)
         except FutureTimeout:

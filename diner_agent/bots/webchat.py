@@ -13,8 +13,7 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -30,6 +29,7 @@ from diner_agent.bots.chat_format import (
     sse,
     usage_body,
 )
+from diner_agent.clock import Clock
 from diner_agent.commands.service import CommandService
 from diner_agent.menu.records import TenantInfo
 from diner_agent.menu.store import MenuStore
@@ -42,9 +42,7 @@ _PAGE_POLICY = (
 )
 
 
-def webchat_blueprint(
-    store: MenuStore, service: CommandService, clock: Callable[[], datetime], model: ChatModel | None
-) -> Blueprint:
+def webchat_blueprint(store: MenuStore, service: CommandService, clock: Clock, model: ChatModel | None) -> Blueprint:
     """The chat endpoints; `model` is the AI gateway, or None when no provider is configured."""
     bp = Blueprint(
         "webchat", __name__, template_folder="templates", static_folder="static", static_url_path="/chat/static"
@@ -90,7 +88,7 @@ def webchat_blueprint(
             message_id=_message_id(tenant.id, request.headers.get("Idempotency-Key")),
         )
         completion_id = "chatcmpl-" + secrets.token_hex(12)
-        created = int(clock().timestamp())
+        created = int(clock.now().timestamp())
         if chat.stream:
             body = _server_sent(events, completion_id, created, include_usage=chat.include_usage)
             return Response(
@@ -107,7 +105,7 @@ def webchat_blueprint(
         tenant = tenant_or_refusal()
         if isinstance(tenant, Response):
             return tenant
-        return jsonify(models_body(int(clock().timestamp())))
+        return jsonify(models_body(int(clock.now().timestamp())))
 
     @bp.get("/chat")
     def page() -> Response:

@@ -10,12 +10,12 @@ a crash can never leave half a change.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from diner_agent.clock import Clock
 from diner_agent.commands.apply import ApplyError, apply_command, preview, undo_batch
 from diner_agent.commands.describe import applied, group_hours
 from diner_agent.commands.llm import LlmReader
@@ -55,22 +55,18 @@ _DONE = {
 }
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class CommandService:
     def __init__(
         self,
         store: MenuStore,
         *,
         llm: LlmReader | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock | None = None,
         public_base_url: str | None = None,
     ) -> None:
         self.store = store
         self.llm = llm
-        self.clock = clock
+        self.clock = clock or store.clock
         self.public_base_url = (public_base_url or "").rstrip("/") or None
 
     # --- entry points ----------------------------------------------------------------------------------
@@ -103,7 +99,7 @@ class CommandService:
             answer = Confirm() if text.strip().lower() in ("confirm", "yes") else Cancel()
             return self._pending(inbound, actor, snapshot, answer, inbound.pending_id)
 
-        now = self.clock()
+        now = self.clock.now()
         meaning = understand(text, snapshot, now)
         if meaning.model_may_help and self.llm is not None and actor.role == "owner":
             if inbound.message_id:
@@ -135,7 +131,7 @@ class CommandService:
     def preview(self, tenant_id: str, text: str, *, use_llm: bool = True) -> tuple[Understanding, str]:
         """What `handle` would make of a text, and the reply it would send, applying nothing (CLI `parse`)."""
         snapshot = self.store.snapshot(tenant_id)
-        now = self.clock()
+        now = self.clock.now()
         meaning = understand(text, snapshot, now, llm=self.llm if use_llm else None)
         if not meaning.commands:
             return meaning, fit(meaning.reply or "")
@@ -234,7 +230,7 @@ class CommandService:
         return cs.stored_reply(inbound.channel, inbound.message_id or "") or ""
 
     def _ask(self, inbound: Inbound, actor: Actor, snapshot: MenuSnapshot, meaning: Understanding) -> Reply:
-        now = self.clock()
+        now = self.clock.now()
         try:
             lines = self._preview_lines(meaning.commands, snapshot, now)
         except ApplyError as exc:
@@ -272,7 +268,7 @@ class CommandService:
         return fit(join([*group_hours(lines), *hint]))
 
     def _undo(self, inbound: Inbound, actor: Actor, snapshot: MenuSnapshot) -> Reply:
-        local = self._local(snapshot, self.clock())
+        local = self._local(snapshot, self.clock.now())
         try:
             with self.store.changes(snapshot.tenant.id, actor, message_id=inbound.message_id) as cs:
                 if inbound.message_id and not cs.claim_message(inbound.channel, inbound.message_id):

@@ -10,7 +10,6 @@ Nothing here reads the environment or opens connections at import time.
 
 from .answer import Answer
 from .client import AIGateway
-from .clock import Clock, ManualClock, SystemClock
 from .completion import Completion, StreamEvent
 from .config import GatewayConfig
 from .errors import BadResponse, GatewayError, NotConfigured, RateLimited, Unavailable
@@ -22,18 +21,15 @@ __all__ = [
     "Answer",
     "BadResponse",
     "CallRecord",
-    "Clock",
     "Completion",
     "Cost",
     "GatewayConfig",
     "GatewayError",
-    "ManualClock",
     "MemorySink",
     "MetricsSink",
     "NotConfigured",
     "RateLimited",
     "StreamEvent",
-    "SystemClock",
     "Unavailable",
     "cost_of",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Literal
 
-from .clock import Clock
+from diner_agent.clock import Clock
 
 State = Literal["closed", "open", "half_open"]
 

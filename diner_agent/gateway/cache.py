@@ -20,8 +20,9 @@ from typing import Protocol
 
 import redis
 
+from diner_agent.clock import Clock
+
 from .answer import Answer
-from .clock import Clock
 
 log = logging.getLogger(__name__)
 

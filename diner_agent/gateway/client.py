@@ -15,9 +15,10 @@ import httpx
 import redis
 from prometheus_client import CollectorRegistry
 
+from diner_agent.clock import Clock, SystemClock
+
 from .answer import Answer
 from .cache import MemoryCache, NoCache, RedisCache, ResponseCache, cache_key
-from .clock import Clock, SystemClock
 from .coalesce import Coalescer, LocalFlights, RedisFlights, Ticket
 from .completion import Completion, StreamEvent
 from .config import GatewayConfig
@@ -37,7 +38,7 @@ class AIGateway:
     Args:
         config: providers, limits, cache and timeouts.
         metrics_sink: receives one CallRecord per complete()/stream() call.
-        clock: time source for deadlines, TTLs and breakers (tests pass a ManualClock).
+        clock: time source for deadlines, TTLs, breakers and the usage rows' timestamps.
         http_client: an httpx.Client to send through (tests may give it a transport); closed by
             close() only if the gateway created it.
         registry: Prometheus registry for the gateway's series (default: the global one).
@@ -72,7 +73,7 @@ class AIGateway:
         remote = None
         if self._redis is not None:
             lock_ttl = config.total_timeout + config.queue_max_wait + 2
-            remote = RedisFlights(self._redis, config.redis_prefix, lock_ttl)
+            remote = RedisFlights(self._redis, config.redis_prefix, lock_ttl, self._clock)
         self._flights = Coalescer(LocalFlights(), remote, self._clock)
         self._rec = Recorder(self._clock, self._prom, metrics_sink, config.secrets())
 
@@ -114,7 +115,7 @@ class AIGateway:
     ) -> Completion:
         """Answer `messages` for `tenant`.
 
-        `deadline` is an absolute clock.monotonic() value (time.monotonic() by default); queueing and
+        `deadline` is an absolute value of the clock's monotonic(); queueing and
         HTTP calls stop in time to respect it. Raises RateLimited, Unavailable (NotConfigured) or
         BadResponse; ValueError for invalid arguments (such as metadata Cloudflare would drop).
         """

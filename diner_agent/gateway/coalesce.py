@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import redis
 
+from diner_agent.clock import Clock
+
 from .answer import Answer
-from .clock import Clock
 from .errors import BadResponse, GatewayError, RateLimited, Unavailable
 
 
@@ -94,7 +95,8 @@ class RedisFlights:
 
     RESULT_TTL = 15  # seconds a published result stays readable for late pollers
 
-    def __init__(self, client: redis.Redis, prefix: str, lock_ttl: float) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, lock_ttl: float, clock: Clock) -> None:
+        self._clock = clock
         self._redis = client
         self._prefix = f"{prefix}:flight:"
         self._lock_ms = max(1000, int(lock_ttl * 1000))
@@ -113,7 +115,7 @@ class RedisFlights:
         return token, True  # the lock keeps flickering: go it alone rather than spin
 
     def wait(self, key: str, token: str, deadline: float) -> Answer:
-        """Poll for the leader's result until `deadline` (time.monotonic()); TimeoutError after it."""
+        """Poll for the leader's result until `deadline` (clock.monotonic()); TimeoutError after it."""
         lock, result = self._prefix + key, f"{self._prefix}result:{token}"
         pause = 0.005
         while True:
@@ -126,7 +128,7 @@ class RedisFlights:
                         raise LeaderGone
             if raw is not None:
                 return _load_outcome(raw)
-            if time.monotonic() + pause > deadline:
+            if self._clock.monotonic() + pause > deadline:
                 raise TimeoutError
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
@@ -220,9 +222,8 @@ class Coalescer:
             token, leads = self._remote.join(key)
             if leads:
                 return Ticket(key, flight=flight, remote_token=token)
-            real_deadline = time.monotonic() + (wait_until - self._clock.monotonic())
             try:
-                answer = self._remote.wait(key, token, real_deadline)
+                answer = self._remote.wait(key, token, wait_until)
             except LeaderGone:
                 continue
             except TimeoutError:

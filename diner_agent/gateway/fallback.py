@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 
 import httpx
 
+from diner_agent.clock import Clock
+
 from .answer import Answer
 from .breaker import CircuitBreaker
-from .clock import Clock
 from .config import GatewayConfig
 from .errors import BadResponse, RateLimited, Unavailable
 from .pricing import estimate_prompt_tokens, estimate_tokens

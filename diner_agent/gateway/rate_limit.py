@@ -26,7 +26,8 @@ import redis
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from .clock import Clock
+from diner_agent.clock import Clock, library_epoch
+
 from .errors import RateLimited, Unavailable
 
 _SLACK = 0.005  # the window frees a slot at reset time; ask just after it
@@ -64,7 +65,7 @@ class TenantLimiter:
         except redis.RedisError as exc:
             # Failing open would let a Redis outage turn into an unbounded bill.
             raise Unavailable(f"The rate-limit store is unreachable ({type(exc).__name__}).") from None
-        return max(_SLACK, reset - time.time() + _SLACK)
+        return max(_SLACK, reset - library_epoch() + _SLACK)  # `limits` dates its windows itself
 
 
 class TenantGate:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from diner_agent.clock import Clock
+
 from .answer import Answer
-from .clock import Clock
 from .completion import Completion
 from .errors import GatewayError, NotConfigured, RateLimited, Unavailable
 from .fallback import StreamBroken

@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from diner_agent.clock import Clock, SystemClock
 from diner_agent.menu import models as m
 from diner_agent.menu.changes import STORED_REPLY, Change, ChangeSet
 from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, make_engine
@@ -29,13 +29,6 @@ from diner_agent.menu.records import (
     StaffMember,
     TenantInfo,
 )
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 _TENANT = select(
     m.Tenant.id,
@@ -92,9 +85,9 @@ def hash_token(token: str) -> str:
 class MenuStore:
     """All persistent state of all tenants; every method that takes a tenant id touches only that tenant."""
 
-    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock | None = None) -> None:
         self.engine = engine
-        self.clock = clock
+        self.clock = clock or SystemClock()
         self._reads = engine.execution_options(**{AUTOCOMMIT_READ: True})
         self._write_engine = engine.execution_options(**{IMMEDIATE: True})
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -106,7 +99,7 @@ class MenuStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_url(cls, url: str, *, clock: Clock = utc_now) -> MenuStore:
+    def from_url(cls, url: str, *, clock: Clock | None = None) -> MenuStore:
         return cls(make_engine(url), clock=clock)
 
     def close(self) -> None:
@@ -253,7 +246,7 @@ class MenuStore:
             version = conn.scalar(_LOCK_TENANT, {"b_tenant": tenant_id})
             if version is None:
                 raise UnknownTenant(tenant_id)
-            changes = ChangeSet(conn, tenant_id, actor, now=self.clock(), message_id=message_id)
+            changes = ChangeSet(conn, tenant_id, actor, now=self.clock.now(), message_id=message_id)
             yield changes
             changes.finish()
         if changes.changes:

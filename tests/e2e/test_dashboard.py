@@ -3,7 +3,7 @@ then a table and SVG charts showing the chat calls made here."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from tests.fakes.cloudflare import Reply
 from tests.live_site import ADMIN_TOKEN
@@ -21,7 +21,7 @@ def test_the_dashboard_shows_the_calls_in_its_table_and_charts(browser, site, fa
     ask(blue, "Suggest a pie special.")  # the same again: from the cache
     ask(site.openai(api_key=site.store.issue_token("demo-diner")), "Suggest a pie special.")
 
-    today = datetime.now(UTC).date()  # the gateway stamps calls with the real clock
+    today = site.clock.now().date()  # the gateway stamps calls with the app's clock
     context = browser.new_context(http_credentials={"username": "ops", "password": ADMIN_TOKEN})
     try:
         page = context.new_page()

@@ -1,8 +1,16 @@
-"""A settable clock: time moves only when a test says so."""
+"""The test clock: one `FakeClock` for the whole program (the store, the service, the gateway, the
+channels), standing in for `diner_agent.clock.SystemClock`.
+
+`now()` moves only when a test says so. `monotonic()` follows real time plus every `advance()`, so real
+waits (an HTTP timeout, a thread finishing) still make deadlines pass, and a test can also jump past a
+TTL or a breaker's reset at once; with `frozen=True` it moves only when told (unit tests of TTLs,
+breakers and dedupe windows, where real time must not leak in).
+"""
 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 # Thursday 2026-11-26, 10:00 in New York: inside every sample diner's weekday hours.
@@ -10,19 +18,33 @@ DEFAULT_START = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 
 class FakeClock:
-    def __init__(self, start: datetime = DEFAULT_START) -> None:
-        self._now = start
+    def __init__(self, start: datetime = DEFAULT_START, *, frozen: bool = False) -> None:
+        if start.tzinfo is None:
+            raise ValueError("a FakeClock starts at an aware datetime")
+        self._now = start.astimezone(UTC)
+        self._frozen = frozen
+        self._real_base = time.monotonic()
+        self._jumped = 0.0  # every advance(), in seconds
         self._lock = threading.Lock()
 
-    def __call__(self) -> datetime:
+    def now(self) -> datetime:
         with self._lock:
             return self._now
 
-    def advance(self, **delta: float) -> datetime:
+    def monotonic(self) -> float:
         with self._lock:
-            self._now += timedelta(**delta)
+            real = 0.0 if self._frozen else time.monotonic() - self._real_base
+            return 1000.0 + real + self._jumped
+
+    def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
+        """Move both readings forward: `advance(30)` or `advance(minutes=5)`."""
+        step = timedelta(seconds=seconds, **delta)
+        with self._lock:
+            self._now += step
+            self._jumped += step.total_seconds()
             return self._now
 
     def set(self, moment: datetime) -> None:
+        """Put `now()` at `moment` (monotonic time is not moved: it never goes back)."""
         with self._lock:
-            self._now = moment
+            self._now = moment.astimezone(UTC)

@@ -272,6 +272,7 @@ class ExplodingService:
 
     def __init__(self, store) -> None:
         self.store = store
+        self.clock = store.clock
 
     def handle(self, inbound, *, deadline=None):
         raise RuntimeError("database on fire")

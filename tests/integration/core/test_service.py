@@ -122,25 +122,25 @@ def test_closing_early_today_changes_only_today(service, store, clock):
     snapshot = store.snapshot("blue-plate")
     assert snapshot.weekly["thu"] == (("07:00", "15:00"),)
     clock.set(datetime.fromisoformat("2026-11-26T14:30:00-05:00"))
-    assert is_open(store.snapshot("blue-plate"), clock()) is False
+    assert is_open(store.snapshot("blue-plate"), clock.now()) is False
 
 
 def test_emergency_close_ends_by_itself_at_until(service, store, clock):
     service.handle(sms("close the diner until 11am, no water"))
     snapshot = store.snapshot("blue-plate")
-    closure = snapshot.closure_at(clock())
+    closure = snapshot.closure_at(clock.now())
     assert closure is not None and closure.reason == "no water"
-    assert is_open(snapshot, clock()) is False
+    assert is_open(snapshot, clock.now()) is False
     clock.set(datetime.fromisoformat("2026-11-26T11:01:00-05:00"))
-    assert is_open(store.snapshot("blue-plate"), clock()) is True
+    assert is_open(store.snapshot("blue-plate"), clock.now()) is True
 
 
 def test_reopen_ends_the_closure_and_undo_brings_it_back(service, store, clock):
     service.handle(sms("emergency close, burst pipe"))
     assert "open again" in service.handle(sms("we're open again")).text
-    assert is_open(store.snapshot("blue-plate"), clock())
+    assert is_open(store.snapshot("blue-plate"), clock.now())
     service.handle(sms("undo"))
-    assert not is_open(store.snapshot("blue-plate"), clock())
+    assert not is_open(store.snapshot("blue-plate"), clock.now())
 
 
 def test_nothing_is_half_applied(service, store):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diner_agent.gateway import ManualClock
+from tests.fakes.clock import FakeClock
 from tests.fakes.cloudflare import GATEWAY, WORKERS_AI, Fail, Reply
 
 
@@ -11,7 +11,7 @@ def ask(gateway, n: int):
 
 
 def test_breaker_opens_skips_then_probes_once(make_gateway, fake_cloudflare):
-    clock = ManualClock()
+    clock = FakeClock(frozen=True)
     fake_cloudflare.gateway.always(Fail(500))
     gateway, sink = make_gateway(GATEWAY, WORKERS_AI, clock=clock, breaker_failures=3, breaker_reset=30)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from diner_agent.gateway import ManualClock, Unavailable
+from diner_agent.gateway import Unavailable
+from tests.fakes.clock import FakeClock
 from tests.fakes.cloudflare import GATEWAY, Fail, Reply
 from tests.integration.gateway.conftest import MESSAGES
 
@@ -59,7 +60,7 @@ def test_ttl_zero_disables_the_cache(make_gateway, fake_cloudflare):
 def test_entries_expire_after_the_ttl(make_gateway, fake_cloudflare, backend):
     if backend == "redis":
         return  # Redis expires keys by its own clock; the memory store is the one that reads ours
-    clock = ManualClock()
+    clock = FakeClock(frozen=True)
     gateway, _ = make_gateway(cache_ttl=60, clock=clock)
     gateway.complete("blue-plate", MESSAGES)
     clock.advance(59)

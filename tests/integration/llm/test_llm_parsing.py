@@ -62,7 +62,7 @@ def test_the_same_text_again_is_served_from_the_cache(make_app, fake_cloudflare,
     again = service.handle(sms(FREE_FORM))
     assert again.kind == "confirm"
     assert len(fake_cloudflare.requests_to(GATEWAY)) == 1
-    rows = list(calls(wiring(app).store, clock().date(), clock().date(), "blue-plate"))
+    rows = list(calls(wiring(app).store, clock.now().date(), clock.now().date(), "blue-plate"))
     assert [r["cache_hit"] for r in rows] == [False, True]
     assert rows[1]["cost_usd"] == 0
 

@@ -29,20 +29,21 @@ def pool():
         yield executor
 
 
-def _run(pool, db_url, batches):
-    start_at = time.time() + 1.5  # every worker has imported and connected by then
-    futures = [pool.submit(handle_texts, db_url, batch, start_at) for batch in batches]
+def _run(pool, db_url, clock, batches):
+    start_at = time.monotonic() + 1.5  # every worker has imported and connected by then
+    now = clock.now().isoformat()  # the workers' clocks read what the test's fake clock reads
+    futures = [pool.submit(handle_texts, db_url, batch, start_at, now) for batch in batches]
     return [f.result(timeout=60) for f in futures]
 
 
-def test_simultaneous_changes_from_four_workers_are_all_kept(pool, store, db_url):
+def test_simultaneous_changes_from_four_workers_are_all_kept(pool, store, db_url, clock):
     names = list(PRICES)
     batches = [[(DANA, f"{name} {PRICES[name]}", f"SM-price-{name}") for name in names[w::4]] for w in range(4)]
     batches[0] += [(DANA, "86 the pecan pie", "SM-86-pecan")]
     batches[1] += [(DANA, "86 the key lime pie", "SM-86-lime")]
     batches[2] += [(DANA, "closing at 2 today", "SM-hours")]
     batches[3] += [(DANA, "closed mondays", "SM-mon")]
-    replies = _run(pool, db_url, batches)
+    replies = _run(pool, db_url, clock, batches)
     assert all("Reply UNDO" in r for batch in replies for r in batch)
 
     snap = store.snapshot("blue-plate")
@@ -54,9 +55,9 @@ def test_simultaneous_changes_from_four_workers_are_all_kept(pool, store, db_url
         assert s.scalar(select(func.count()).select_from(m.AuditEntry)) == len(PRICES) + 4
 
 
-def test_the_same_message_delivered_to_four_workers_at_once_applies_once(pool, store, db_url):
+def test_the_same_message_delivered_to_four_workers_at_once_applies_once(pool, store, db_url, clock):
     batch = [(DANA, "raise the reuben by 1", "SM-dup")]
-    replies = _run(pool, db_url, [batch] * 4)
+    replies = _run(pool, db_url, clock, [batch] * 4)
     assert len({r[0] for r in replies}) == 1  # everyone answers with the one stored reply
     assert store.snapshot("blue-plate").item_named("Reuben").price_cents == 1350
     with store.read() as s:
@@ -64,10 +65,10 @@ def test_the_same_message_delivered_to_four_workers_at_once_applies_once(pool, s
     assert audits == 1
 
 
-def test_two_relative_raises_at_once_never_lose_one(pool, store, db_url):
+def test_two_relative_raises_at_once_never_lose_one(pool, store, db_url, clock):
     """Both read $2.50; the second to commit must not silently write $2.75 over $2.75."""
     batches = [[(DANA, "raise coffee by 25 cents", "SM-raise-a")], [(DANA, "raise coffee by 25 cents", "SM-raise-b")]]
-    replies = _run(pool, db_url, batches)
+    replies = _run(pool, db_url, clock, batches)
     price = store.snapshot("blue-plate").item_named("Coffee").price_cents
     texts = [r[0] for r in replies]
     if price == 275:

@@ -10,14 +10,15 @@ from diner_agent.commands.model import Inbound
 from tests.integration.reliability.workers import die_mid_change, kill
 
 
-def test_a_worker_killed_mid_change_leaves_nothing_half_done(store, service, db_url, tmp_path):
+def test_a_worker_killed_mid_change_leaves_nothing_half_done(store, service, db_url, clock, tmp_path):
     ready = tmp_path / "ready"
     worker = multiprocessing.get_context("spawn").Process(
-        target=die_mid_change, args=(db_url, "86 the pot roast and tuna melt", "SM-crash", str(ready))
+        target=die_mid_change,
+        args=(db_url, "86 the pot roast and tuna melt", "SM-crash", str(ready), clock.now().isoformat()),
     )
     worker.start()
-    deadline = time.time() + 30
-    while not ready.exists() and time.time() < deadline:
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert ready.exists(), "the worker never reached the middle of its change"
     kill(int(ready.read_text()))

@@ -227,7 +227,7 @@ def test_twilio_forms(build_app, clock):
         assert tenant is not None and touched == {tenant.id}
         snapshot = snapshots[tenant.id]
         assert any(p.phone == to_e164(first.get("From")) for p in snapshot.staff), "changed by a non-staff sender"
-        assert grammar.read(first.get("Body") or "", snapshot, clock()).commands, "changed by a non-command"
+        assert grammar.read(first.get("Body") or "", snapshot, clock.now()).commands, "changed by a non-command"
         seen["changed"] += 1
 
     check()

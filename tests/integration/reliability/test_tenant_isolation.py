@@ -323,7 +323,7 @@ def test_the_ai_cache_never_serves_one_diners_answer_to_another(scope, cache_red
         assert SOLD_OUT[diner] in _sms_reply(client, FREE_FORM, *owners[diner])
         assert _chat(client, tokens[diner], QUESTION) == f"Chalkboard for {diner}: come hungry."
     assert len(fake_cloudflare.requests) == 4
-    today = clock().date()
+    today = clock.now().date()
     rows = list(calls(store, today - timedelta(days=1), today + timedelta(days=1)))
     hits = sorted(r["tenant"] for r in rows if r["cache_hit"])
     assert hits == [BLUE_PLATE, BLUE_PLATE, DEMO, DEMO]

@@ -3,7 +3,7 @@ against the Cloudflare fake, show up in its JSON and HTML. Guarded by ADMIN_TOKE
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -15,9 +15,9 @@ from tests.live_site import ADMIN_TOKEN
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-def around_now() -> dict[str, str]:
-    """A range sure to hold the calls just made: the gateway stamps rows with the real clock."""
-    today = datetime.now(UTC).date()
+def around_now(clock) -> dict[str, str]:
+    """The three days around the app's "today": the gateway stamps its rows with the app's clock."""
+    today = clock.now().date()
     return {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
 
 
@@ -27,7 +27,7 @@ def ask(client, text: str) -> str:
 
 
 def usage(site, params: dict | None = None) -> dict:
-    params = around_now() if params is None else params
+    params = around_now(site.clock) if params is None else params
     response = httpx.get(f"{site.url}/admin/ai-usage.json", params=params, headers=ADMIN)
     assert response.status_code == 200, response.text
     return response.json()
@@ -84,21 +84,20 @@ def test_rate_limited_calls_are_counted_and_cost_nothing(make_site, fake_cloudfl
 
 def test_without_a_date_the_report_is_for_today(site, clock, fake_cloudflare):
     ask(site.openai(), "Suggest a pie special.")
-    span = around_now()
-    [row] = calls(site.store, date.fromisoformat(span["from"]), date.fromisoformat(span["to"]))
-    clock.set(datetime.fromisoformat(row["at"]))  # "today" is the app's clock
+    today = clock.now().date()
+    [row] = calls(site.store, today, today)
+    assert row["at"] == clock.now().isoformat()  # stamped by the app's one clock
     report = usage(site, {})
-    assert report["from"] == report["to"] == row["at"][:10]
+    assert report["from"] == report["to"] == str(today)
     assert report["totals"]["requests"] == 1
-    day_before = str(datetime.fromisoformat(row["at"]).date() - timedelta(days=1))
-    assert usage(site, {"date": day_before})["totals"]["requests"] == 0
+    assert usage(site, {"date": str(today - timedelta(days=1))})["totals"]["requests"] == 0
 
 
 def test_the_page_shows_the_table_and_the_charts(site, fake_cloudflare):
     client = site.openai()
     ask(client, "Suggest a pie special.")
     ask(client, "Suggest a pie special.")
-    page = httpx.get(f"{site.url}/admin/ai-usage", params=around_now(), auth=("anyone", ADMIN_TOKEN))
+    page = httpx.get(f"{site.url}/admin/ai-usage", params=around_now(site.clock), auth=("anyone", ADMIN_TOKEN))
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     assert '<tr data-tenant="blue-plate">' in html

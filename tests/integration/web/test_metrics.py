@@ -7,13 +7,14 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from diner_agent.server import MULTIPROC_VAR, multiprocess_metrics
+from tests import pinned_clock
+from tests.procfile import subprocess_env
 
 
 def samples(text: str, name: str) -> list:
@@ -78,15 +79,16 @@ def test_serve_with_two_workers_counts_requests_across_worker_processes(tmp_path
     worker that answers /metrics afterwards still reports them (they live in the shared directory)."""
     port = _free_port()
     metrics_dir = tmp_path / "metrics"
-    env = {
-        **os.environ,
-        "DATABASE_URL": sqlite_url,
-        MULTIPROC_VAR: str(metrics_dir),
-        "CLOUDFLARE_AI_GATEWAY_URL": "",
-        "CLOUDFLARE_ACCOUNT_ID": "",
-        "LLM_BASE_URL": "",
-    }
-    command = [sys.executable, "-m", "diner_agent.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    env = subprocess_env(
+        {
+            "DATABASE_URL": sqlite_url,
+            MULTIPROC_VAR: str(metrics_dir),
+            "CLOUDFLARE_AI_GATEWAY_URL": "",
+            "CLOUDFLARE_ACCOUNT_ID": "",
+            "LLM_BASE_URL": "",
+        }
+    )
+    command = pinned_clock.command("diner_agent.cli", "serve", "--host", "127.0.0.1", "--port", str(port))
     server = subprocess.Popen(
         [*command, "--workers", "2", "--threads", "2"],
         env=env,

@@ -6,28 +6,21 @@ import threading
 
 from diner_agent.bots.listener_pool import ListenerPool
 from diner_agent.bots.slack_dedupe import MemorySeen
-
-
-class Ticks:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.fakes.clock import FakeClock
 
 
 def test_an_event_id_is_new_once_until_its_ttl_passes():
-    clock = Ticks()
+    clock = FakeClock(frozen=True)
     seen = MemorySeen(ttl=60, clock=clock)
     assert seen.first_time("Ev1") and not seen.first_time("Ev1")
-    clock.now = 59
+    clock.advance(59)
     assert not seen.first_time("Ev1")
-    clock.now = 61
+    clock.advance(2)
     assert seen.first_time("Ev1")
 
 
 def test_the_set_is_bounded():
-    seen = MemorySeen(ttl=3600, max_entries=3, clock=Ticks())
+    seen = MemorySeen(ttl=3600, max_entries=3, clock=FakeClock(frozen=True))
     for n in range(5):
         assert seen.first_time(f"Ev{n}")
     assert seen.first_time("Ev0")  # pushed out by newer ids

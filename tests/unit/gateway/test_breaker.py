@@ -1,5 +1,5 @@
-from diner_agent.gateway import ManualClock
 from diner_agent.gateway.breaker import CircuitBreaker
+from tests.fakes.clock import FakeClock
 
 
 def breaker(clock):
@@ -7,7 +7,7 @@ def breaker(clock):
 
 
 def test_stays_closed_below_the_threshold_and_success_resets_the_count():
-    b = breaker(ManualClock())
+    b = breaker(FakeClock(frozen=True))
     b.failure()
     b.failure()
     b.success()
@@ -17,7 +17,7 @@ def test_stays_closed_below_the_threshold_and_success_resets_the_count():
 
 
 def test_opens_after_n_consecutive_failures():
-    clock = ManualClock()
+    clock = FakeClock(frozen=True)
     b = breaker(clock)
     for _ in range(3):
         b.failure()
@@ -28,7 +28,7 @@ def test_opens_after_n_consecutive_failures():
 
 
 def test_half_open_lets_exactly_one_probe_through():
-    clock = ManualClock()
+    clock = FakeClock(frozen=True)
     b = breaker(clock)
     for _ in range(3):
         b.failure()
@@ -39,7 +39,7 @@ def test_half_open_lets_exactly_one_probe_through():
 
 
 def test_a_successful_probe_closes_the_circuit():
-    clock = ManualClock()
+    clock = FakeClock(frozen=True)
     b = breaker(clock)
     for _ in range(3):
         b.failure()
@@ -50,7 +50,7 @@ def test_a_successful_probe_closes_the_circuit():
 
 
 def test_a_failed_probe_reopens_for_another_full_period():
-    clock = ManualClock()
+    clock = FakeClock(frozen=True)
     b = breaker(clock)
     for _ in range(3):
         b.failure()
@@ -65,7 +65,7 @@ def test_a_failed_probe_reopens_for_another_full_period():
 
 
 def test_an_abandoned_probe_does_not_wedge_the_breaker():
-    clock = ManualClock()
+    clock = FakeClock(frozen=True)
     b = breaker(clock)
     for _ in range(3):
         b.failure()

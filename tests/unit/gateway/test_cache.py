@@ -1,6 +1,6 @@
-from diner_agent.gateway import ManualClock
 from diner_agent.gateway.answer import Answer
 from diner_agent.gateway.cache import MemoryCache, cache_key
+from tests.fakes.clock import FakeClock
 
 MESSAGES = [{"role": "user", "content": "86 the meatloaf"}]
 BASE = dict(model="@cf/m", messages=MESSAGES, response_format=None, max_tokens=256, temperature=0.0, stream=False)
@@ -43,7 +43,7 @@ def test_key_is_a_sha256_hex_digest():
 
 
 def test_memory_cache_expires_entries_by_the_clock():
-    clock = ManualClock()
+    clock = FakeClock(frozen=True)
     cache = MemoryCache(clock)
     cache.put("k", answer(), ttl=10)
     clock.advance(9.9)
@@ -53,7 +53,7 @@ def test_memory_cache_expires_entries_by_the_clock():
 
 
 def test_memory_cache_is_bounded_and_evicts_the_least_recently_used():
-    cache = MemoryCache(ManualClock(), max_entries=2)
+    cache = MemoryCache(FakeClock(frozen=True), max_entries=2)
     cache.put("a", answer("a"), 60)
     cache.put("b", answer("b"), 60)
     cache.get("a")

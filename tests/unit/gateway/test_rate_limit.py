@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from diner_agent.gateway import RateLimited, SystemClock
+from diner_agent.gateway import RateLimited
 from diner_agent.gateway.rate_limit import TenantGate, TenantLimiter
+from tests.fakes.clock import FakeClock
 
 
 def test_fifty_threads_against_ten_per_minute_let_exactly_ten_through():
@@ -58,7 +59,7 @@ def wait_until(predicate, timeout: float = 3.0) -> None:
 
 
 def test_reject_mode_refuses_at_once():
-    gate = TenantGate(ScriptedLimiter(), "reject", 8.0, SystemClock())
+    gate = TenantGate(ScriptedLimiter(), "reject", 8.0, FakeClock())
     with pytest.raises(RateLimited) as caught:
         gate.acquire("blue-plate", time.monotonic() + 10)
     assert caught.value.scope == "tenant" and caught.value.retry_after == 0.01
@@ -66,7 +67,7 @@ def test_reject_mode_refuses_at_once():
 
 def test_queue_mode_serves_a_tenants_callers_first_come_first_served():
     limiter = ScriptedLimiter()
-    gate = TenantGate(limiter, "queue", 5.0, SystemClock())
+    gate = TenantGate(limiter, "queue", 5.0, FakeClock())
     served: list[int] = []
 
     def caller(n: int) -> None:
@@ -90,7 +91,7 @@ def test_queue_mode_serves_a_tenants_callers_first_come_first_served():
 
 def test_queue_mode_gives_up_at_the_deadline_even_behind_others():
     limiter = ScriptedLimiter()
-    gate = TenantGate(limiter, "queue", 5.0, SystemClock())
+    gate = TenantGate(limiter, "queue", 5.0, FakeClock())
     outcomes: dict[str, BaseException | None] = {}
 
     def caller(name: str, within: float) -> None:
@@ -112,7 +113,7 @@ def test_queue_mode_gives_up_at_the_deadline_even_behind_others():
 
 
 def test_queue_max_wait_caps_the_wait_when_the_deadline_is_later():
-    gate = TenantGate(ScriptedLimiter(), "queue", 0.1, SystemClock())
+    gate = TenantGate(ScriptedLimiter(), "queue", 0.1, FakeClock())
     with pytest.raises(RateLimited):
         gate.acquire("blue-plate", time.monotonic() + 60)
 
@@ -122,7 +123,7 @@ def test_a_wait_that_cannot_end_in_time_fails_at_once():
         def try_acquire(self, tenant):
             return 30.0  # the window frees a slot in 30 s
 
-    gate = TenantGate(SlowWindow(), "queue", 8.0, SystemClock())
+    gate = TenantGate(SlowWindow(), "queue", 8.0, FakeClock())
     with pytest.raises(RateLimited) as caught:
         gate.acquire("blue-plate", time.monotonic() + 8)
     assert caught.value.retry_after == 30.0
@@ -133,7 +134,7 @@ def test_other_tenants_do_not_wait_behind_a_full_tenant():
         def try_acquire(self, tenant):
             return 0.01 if tenant == "a" else None
 
-    gate = TenantGate(OnlyAIsFull(), "queue", 5.0, SystemClock())
+    gate = TenantGate(OnlyAIsFull(), "queue", 5.0, FakeClock())
     blocked = threading.Thread(target=lambda: pytest.raises(RateLimited, gate.acquire, "a", time.monotonic() + 0.3))
     blocked.start()
     wait_until(lambda: gate.waiting("a") == 1)
