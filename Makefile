@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 PORT   ?= 8791
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test test-at lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest
+
+# The whole suite with the wall clock moved (time-machine), e.g. make test-at AT=2027-03-14T07:30:00Z
+test-at: install
+	@test -n "$(AT)" || { echo "usage: make test-at AT=2027-03-14T07:30:00Z"; exit 2; }
+	$(BIN)/pytest --at "$(AT)"
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -69,6 +69,16 @@ class ToggleAvailable(_Command):
     action: Literal["toggle_available"] = "toggle_available"
     target: ItemName
     value: StrictBool
+    # Sold out until when (contract extension, docs/parse-contract.md): an instant the item comes back by
+    # itself, or None to keep it off until someone says it is back. Only for value=False; the reader
+    # fills it from the text ("for today", "till monday", "for good") or the diner's sold_out_until rule.
+    until: AwareDatetime | None = None
+
+    def contract(self) -> dict:
+        out = super().contract()
+        if self.value is False:
+            out["until"] = self.until.isoformat() if self.until else None
+        return out
 
 
 class HoursValue(BaseModel):
@@ -144,9 +154,57 @@ class ShowHours(_Bare):
     action: Literal["show_hours"] = "show_hours"
 
 
+class SpecialValue(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    price: Price
+    until: AwareDatetime | None = None  # None: it ends when the diner closes that day
+
+
+class AddSpecial(_Command):
+    """A temporary item in the Specials section ("today's special: meatloaf sandwich 9.99")."""
+
+    action: Literal["add_special"] = "add_special"
+    target: ItemName
+    value: SpecialValue
+
+
+class NewItemValue(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    price: Price
+    category: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+
+
+class AddItem(_Command):
+    """A new item on the menu for good ("add tuna melt 9.99 to lunch"); owners only, always confirmed."""
+
+    action: Literal["add_item"] = "add_item"
+    target: ItemName
+    value: NewItemValue
+
+
+class RenameItem(_Command):
+    """target: the item's current name; value: its new name. Owners only, always confirmed."""
+
+    action: Literal["rename_item"] = "rename_item"
+    target: ItemName
+    value: ItemName
+
+
+class RemoveItem(_Command):
+    """Take an item off the menu for good (hidden, kept for audit and undo). Owners only, always confirmed."""
+
+    action: Literal["remove_item"] = "remove_item"
+    target: ItemName
+    value: None = None
+
+
 Command = Annotated[
     UpdatePrice
     | ToggleAvailable
+    | AddSpecial
+    | AddItem
+    | RenameItem
+    | RemoveItem
     | ChangeHours
     | CloseEmergency
     | Reopen
@@ -161,10 +219,23 @@ Command = Annotated[
 COMMAND = TypeAdapter(Command)
 
 # Actions that change the store (and so need a role, a policy decision and an audit entry).
-CHANGES = (UpdatePrice, ToggleAvailable, ChangeHours, CloseEmergency, Reopen)
+CHANGES = (
+    UpdatePrice,
+    ToggleAvailable,
+    ChangeHours,
+    CloseEmergency,
+    Reopen,
+    AddSpecial,
+    AddItem,
+    RenameItem,
+    RemoveItem,
+)
 CHANGE_ACTIONS = frozenset(c.model_fields["action"].default for c in CHANGES)
 # What `staff` may do besides reading and confirming/undoing their own changes (DESIGN 4.1).
 STAFF_ACTIONS = frozenset({"toggle_available"})
+# Changes to what the menu is (not just its state today): always asked about with YES first, even when read
+# with certainty, because a typo here renames or removes the wrong thing for good.
+MENU_EDIT_ACTIONS = frozenset({"add_item", "rename_item", "remove_item"})
 
 
 @dataclass(frozen=True, slots=True)

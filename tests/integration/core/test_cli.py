@@ -34,7 +34,7 @@ def test_upgrade_load_and_parse_one_text(env):
         "text": "86 the pot roast",
         "source": "grammar",
         "needs_confirmation": False,
-        "commands": [{"action": "toggle_available", "target": "Pot Roast", "value": False}],
+        "commands": [{"action": "toggle_available", "target": "Pot Roast", "value": False, "until": None}],
         "reply": "Pot Roast is now sold out.",
     }
 

@@ -76,3 +76,15 @@ def test_too_long_or_backwards_ranges_are_refused(store):
         usage_report(store, DAY, DAY + timedelta(days=93))
     with pytest.raises(ValueError, match="before"):
         usage_report(store, DAY, DAY - timedelta(days=1))
+
+
+def test_a_range_across_the_new_year_buckets_each_call_in_its_own_utc_hour(store):
+    before = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    after = datetime(2027, 1, 1, 0, 30, tzinfo=UTC)
+    record(store, row(at=before), row(at=after, cache_hit=True), row(at=datetime(2027, 1, 2, 0, 1, tzinfo=UTC)))
+    report = usage_report(store, date(2026, 12, 31), date(2027, 1, 1))
+    assert report.totals.requests == 2  # the call on Jan 2 is outside the range
+    assert len(report.buckets) == 48
+    assert (report.buckets[23].misses, report.buckets[24].hits) == (1, 1)
+    assert report.buckets[24].start == datetime(2027, 1, 1, 0, 0, tzinfo=UTC)
+    assert [usage_report(store, d, d).totals.requests for d in (date(2026, 12, 31), date(2027, 1, 1))] == [1, 1]
