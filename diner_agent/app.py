@@ -1,48 +1,32 @@
-"""create_app: the one place that sees every package and wires them together (DESIGN 2).
+"""create_app: the Flask app, mounted on an Assembly of collaborators (DESIGN 2).
 
 `create_app(settings=None, **overrides)`: keyword overrides that name a setting (e.g. `database_url=`)
 replace it; `clock=` injects the one time source everything is built on (tests hand in a fake clock).
 Nothing is built at import time, so gunicorn's `diner_agent.app:create_app()` and the tests each get
-their own, independent app.
+their own, independent app; `Assembly.of(app)` reaches what it was built with.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from diner_agent.bots.admin import admin_blueprint
-from diner_agent.bots.metrics import metrics_blueprint
-from diner_agent.bots.public import public_blueprint
-from diner_agent.bots.slack import slack_blueprint
-from diner_agent.bots.sms import sms_blueprint
-from diner_agent.bots.sms_late import LateAnswers
-from diner_agent.bots.sms_outbound import SmsSender
-from diner_agent.bots.webchat import webchat_blueprint
+from diner_agent.assembly import APP_KEY, Assembly
+from diner_agent.channels.slack.events import slack_blueprint
+from diner_agent.channels.sms.outbound import SmsSender
+from diner_agent.channels.sms.webhook import sms_blueprint
+from diner_agent.channels.webchat.routes import webchat_blueprint
 from diner_agent.clock import Clock, SystemClock
-from diner_agent.commands.service import CommandService
+from diner_agent.commands.chat.answers import ChatAnswerer
 from diner_agent.config import Settings, load_settings
-from diner_agent.gateway import AIGateway
-from diner_agent.menu.store import MenuStore
-from diner_agent.wiring import build
+from diner_agent.web.admin import admin_blueprint
+from diner_agent.web.health import health_blueprint
+from diner_agent.web.menu_page import menu_blueprint
+from diner_agent.web.metrics import metrics_blueprint
 
 log = logging.getLogger("diner_agent")
-
-
-@dataclass
-class Wiring:
-    """The collaborators one app was built with (tests and the CLI reach them via `app.extensions`)."""
-
-    settings: Settings
-    store: MenuStore
-    service: CommandService
-    clock: Clock
-    gateway: AIGateway | None
-    close: Callable[[], None]
 
 
 def _settings(settings: Settings | None, overrides: dict[str, object]) -> Settings:
@@ -69,21 +53,20 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         if warning:
             log.warning(warning)
 
-    built = build(settings, clock=clock)
-    store, service = built.store, built.service
+    parts = Assembly.build(settings, clock=clock)
+    store, service = parts.store, parts.service
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024  # no webhook or chat request needs more
     if settings.trust_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    app.extensions["diner_agent"] = Wiring(settings, store, service, clock, built.gateway, built.close)  # type: ignore[arg-type]
-    app.register_blueprint(public_blueprint(store, clock))
-    late = LateAnswers(SmsSender.from_settings(settings), reply_within=settings.sms_reply_within, clock=clock)
-    built.closers.append(late.close)  # closers run newest first: late answers drain before the gateway and store go
-    app.register_blueprint(sms_blueprint(service, settings, late))
-    app.register_blueprint(slack_blueprint(service, settings))
-    app.register_blueprint(webchat_blueprint(store, service, clock, built.gateway))
-    app.register_blueprint(admin_blueprint(store, settings.admin_token, clock))
+    app.extensions[APP_KEY] = parts
+    app.register_blueprint(menu_blueprint(store, clock))
+    app.register_blueprint(health_blueprint(store))
+    app.register_blueprint(sms_blueprint(service, settings, parts.followups, SmsSender.from_settings(settings)))
+    app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners))
+    app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock))
+    app.register_blueprint(admin_blueprint(store, settings.admin_token, clock, parts.usage))
     app.register_blueprint(metrics_blueprint())  # GET /metrics, and HTTP requests counted by route and status
 
     @app.get("/")
@@ -91,7 +74,3 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         return "Diner Agent is running. Public menus live at /menu/<diner-id>.\n", 200, {"Content-Type": "text/plain"}
 
     return app
-
-
-def wiring(app: Flask) -> Wiring:
-    return app.extensions["diner_agent"]

@@ -10,7 +10,8 @@ import click
 
 from diner_agent.config import Settings, load_settings
 from diner_agent.menu.db import upgrade
-from diner_agent.menu.store import MenuStore, UnknownTenant
+from diner_agent.menu.errors import UnknownTenant
+from diner_agent.menu.store import MenuStore
 from diner_agent.menu.tenant_file import TenantFileError, load_tenants, read_tenant_file
 
 
@@ -105,13 +106,13 @@ def parse(ctx: click.Context, tenant_id: str, no_llm: bool, text: str | None) ->
 
     With no TEXT, reads one message per line from standard input.
     """
-    from diner_agent.wiring import build
+    from diner_agent.assembly import Assembly
 
     settings = _settings(ctx)
-    built = build(settings, use_llm=not no_llm)
-    service = built.service
+    parts = Assembly.build(settings, use_llm=not no_llm)
+    service = parts.service
     try:
-        if service.store.tenant(tenant_id) is None:
+        if parts.store.tenant(tenant_id) is None:
             raise click.ClickException(f"no tenant {tenant_id!r}; load it first with 'tenants load'")
         lines: Iterable[str] = [text] if text is not None else (line.rstrip("\r\n") for line in sys.stdin)
         for line in lines:
@@ -119,7 +120,7 @@ def parse(ctx: click.Context, tenant_id: str, no_llm: bool, text: str | None) ->
             click.echo(json.dumps({**meaning.contract(), "reply": reply}, ensure_ascii=False))
             sys.stdout.flush()
     finally:
-        built.close()
+        parts.close()
 
 
 @main.command("sms")
@@ -130,10 +131,20 @@ def parse(ctx: click.Context, tenant_id: str, no_llm: bool, text: str | None) ->
 @click.pass_context
 def sms(ctx: click.Context, tenant_id: str, sender: str, url: str | None, text: str) -> None:
     """Send TEXT to a running server as a signed Twilio webhook and print the reply."""
-    from diner_agent.bots.sms_simulator import SimulatorError, simulate_sms
+    from diner_agent.channels.sms.simulator import SimulatorError, simulate_sms
 
+    settings = _settings(ctx)
+    store = MenuStore.from_url(settings.database_url)
     try:
-        replies = simulate_sms(_settings(ctx), tenant_id=tenant_id, sender=sender, text=text, url=url)
+        tenant = store.tenant(tenant_id)
+    finally:
+        store.close()
+    if tenant is None:
+        raise click.ClickException(f"No tenant {tenant_id!r} in {settings.database_url}; load it with 'tenants load'.")
+    if not tenant.sms_number:
+        raise click.ClickException(f"Tenant {tenant_id!r} has no sms_number in its tenant file.")
+    try:
+        replies = simulate_sms(settings, to=tenant.sms_number, sender=sender, text=text, url=url)
     except SimulatorError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("\n".join(replies) if replies else "(no reply)")
@@ -152,7 +163,7 @@ def metrics_export(ctx: click.Context, day: str, out_dir: str) -> None:
     """Write OUT/ai-metrics/DATE/TENANT.jsonl: every AI call of that day, one JSON line each."""
     from datetime import date
 
-    from diner_agent.menu.usage import export_day
+    from diner_agent.menu.usage.rows import export_day
 
     try:
         when = date.fromisoformat(day)

@@ -54,13 +54,14 @@ def child_exit(server: object, worker: object) -> None:
 
 
 def worker_exit(server: object, worker: object) -> None:
-    """gunicorn hook (in the worker, after its last request): close the app's wiring, so late answers
-    drain and the gateway and store shut down in order instead of being cut off by the process exit."""
-    from diner_agent.app import wiring
+    """gunicorn hook (in the worker, after its last request): close the app's Assembly, so late answers
+    drain, usage rows are stored, and the gateway and store shut down in order instead of being cut off
+    by the process exit."""
+    from diner_agent.assembly import APP_KEY, Assembly
 
     app = getattr(worker, "wsgi", None)
-    if app is not None and "diner_agent" in getattr(app, "extensions", {}):
-        wiring(app).close()
+    if app is not None and APP_KEY in getattr(app, "extensions", {}):
+        Assembly.of(app).close()
 
 
 @contextmanager

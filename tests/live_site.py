@@ -14,7 +14,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from diner_agent.app import create_app, wiring
+from diner_agent.app import create_app
+from diner_agent.assembly import Assembly
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
 from tests.menus import DEMO_TENANT, SAMPLE_TENANT
@@ -34,11 +35,11 @@ class Site:
 
     @property
     def clock(self):  # the app's one clock (a FakeClock in every test)
-        return wiring(self.app).clock
+        return Assembly.of(self.app).clock
 
     @property
     def store(self) -> MenuStore:
-        return wiring(self.app).store
+        return Assembly.of(self.app).store
 
     def openai(self, api_key: str | None = None, **kwargs) -> openai.OpenAI:
         """The official SDK pointed at this site (no retries: a refusal must show as one)."""
@@ -56,7 +57,7 @@ def make_site(db_url, clock, fake_cloudflare):
         settings.update(overrides)
         app = create_app(database_url=db_url, clock=clock, **settings)
         apps.append(app)
-        store = wiring(app).store
+        store = Assembly.of(app).store
         if not store.tenant_ids():
             load_tenants(store, read_tenant_file(SAMPLE_TENANT))
             load_tenants(store, read_tenant_file(DEMO_TENANT))
@@ -70,7 +71,7 @@ def make_site(db_url, clock, fake_cloudflare):
         server.shutdown()
         server.server_close()
     for app in apps:
-        wiring(app).close()
+        Assembly.of(app).close()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Apply commands to the store inside one ChangeSet, preview them against a snapshot, and undo a batch.
+"""What each change command does: applied to the store through a unit of work, or previewed on a snapshot.
 
 Prices, names and availability are absolute by the time they get here; hours are recomputed from the
 hours stored at apply time (not the snapshot they were parsed against), so two quick changes to the
@@ -7,6 +7,7 @@ same day compose instead of the second silently undoing the first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from diner_agent.commands.model import (
@@ -19,16 +20,17 @@ from diner_agent.commands.model import (
 )
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.replies import day_label
-from diner_agent.menu.changes import Change, ChangeSet
+from diner_agent.commands.unit_of_work import UnitOfWork
 from diner_agent.menu.hours import HoursError, changed_intervals, hours_on, weekday_key
-from diner_agent.menu.records import AuditRecord, Interval, MenuSnapshot
+from diner_agent.menu.records import Change, Interval, MenuSnapshot
 
 
 class ApplyError(Exception):
     """A command that can no longer be applied (item gone, hours invalid); the message is for the owner."""
 
 
-def _day(key: str) -> str | date:
+def day_of(key: str) -> str | date:
+    """A weekday key as it is, a date key as a date."""
     return key if len(key) == 3 else date.fromisoformat(key)
 
 
@@ -45,14 +47,23 @@ def new_hours(base: tuple[Interval, ...], cmd: ChangeHours, key: str, today: dat
         raise ApplyError(str(exc)) from None
 
 
-def apply_command(cs: ChangeSet, cmd: Command, snapshot: MenuSnapshot, today: date) -> list[Change]:
+def apply_all(uow: UnitOfWork, commands: Sequence[Command], snapshot: MenuSnapshot, today: date) -> list[Change]:
+    """Every command's changes, in order; raises ApplyError (and the unit of work rolls back) if one fails."""
+    return [change for cmd in commands for change in apply_command(uow, cmd, snapshot, today)]
+
+
+def preview_all(commands: Sequence[Command], snapshot: MenuSnapshot, now: datetime, today: date) -> list[Change]:
+    return [change for cmd in commands for change in preview(cmd, snapshot, now, today)]
+
+
+def apply_command(uow: UnitOfWork, cmd: Command, snapshot: MenuSnapshot, today: date) -> list[Change]:
     try:
-        return _apply(cs, cmd, snapshot, today)
+        return _apply(uow, cmd, snapshot, today)
     except LookupError:
         raise ApplyError(f"{getattr(cmd, 'target', 'That item')} is no longer on the menu.") from None
 
 
-def _apply(cs: ChangeSet, cmd: Command, snapshot: MenuSnapshot, today: date) -> list[Change]:
+def _apply(uow: UnitOfWork, cmd: Command, snapshot: MenuSnapshot, today: date) -> list[Change]:
     if isinstance(cmd, UpdatePrice | ToggleAvailable):
         item = snapshot.item_named(cmd.target)
         if item is None:
@@ -62,29 +73,29 @@ def _apply(cs: ChangeSet, cmd: Command, snapshot: MenuSnapshot, today: date) -> 
             if cents <= 0 or cents > snapshot.tenant.max_price_cents:
                 raise ApplyError(f"{cmd.value} is not an allowed price.")
             if cmd.based_on is not None:
-                current = cs.item(item.id)
+                current = uow.items.item(item.id)
                 if current is not None and current.price_cents != cmd.based_on:
                     raise ApplyError(f"{item.name}'s price just changed; send the change again.")
-            return [cs.set_price(item.id, cents)]
-        return [cs.set_available(item.id, cmd.value)]
+            return [uow.items.set_price(item.id, cents)]
+        return [uow.items.set_available(item.id, cmd.value)]
     if isinstance(cmd, ChangeHours):
         changes = []
         for key in cmd.target:
-            day = _day(key)
+            day = day_of(key)
             if isinstance(day, date):
-                base = cs.hours(day)
+                base = uow.schedule.hours(day)
                 if base is None:
-                    base = cs.hours(weekday_key(day)) or ()
+                    base = uow.schedule.hours(weekday_key(day)) or ()
             else:
-                base = cs.hours(day) or ()
+                base = uow.schedule.hours(day) or ()
             new = new_hours(base, cmd, key, today)
             if new is not None:
-                changes.append(cs.set_hours(day, new))
+                changes.append(uow.schedule.set_hours(day, new))
         return changes
     if isinstance(cmd, CloseEmergency):
-        return [cs.start_closure(cmd.value.reason, cmd.value.until)]
+        return [uow.schedule.start_closure(cmd.value.reason, cmd.value.until)]
     if isinstance(cmd, Reopen):
-        return [cs.end_closure()]
+        return [uow.schedule.end_closure()]
     raise ApplyError(f"{cmd.action} is not a change.")
 
 
@@ -100,7 +111,7 @@ def preview(cmd: Command, snapshot: MenuSnapshot, now: datetime, today: date) ->
     if isinstance(cmd, ChangeHours):
         out = []
         for key in cmd.target:
-            day = _day(key)
+            day = day_of(key)
             base = hours_on(snapshot, day) if isinstance(day, date) else snapshot.weekly.get(day, ())
             new = new_hours(base, cmd, key, today)
             if new is not None:
@@ -115,42 +126,3 @@ def preview(cmd: Command, snapshot: MenuSnapshot, now: datetime, today: date) ->
         old = None if closure is None else {"closure_id": closure.id, "reason": closure.reason}
         return [Change("reopen", None, old, None)]
     return []
-
-
-def undo_batch(cs: ChangeSet, batch: list[AuditRecord]) -> list[Change]:
-    """Revert a batch (newest entry first). Raises ApplyError, changing nothing, if anything in it was
-    changed again since: undoing then would silently throw away someone's later change."""
-    cs.undoing()
-    changes: list[Change] = []
-    for record in reversed(batch):
-        old, new = record.old, record.new
-        if record.action == "update_price":
-            item_id = new["id"]  # type: ignore[index]
-            current = cs.item(item_id)
-            if current is None or current.price_cents != new["price_cents"]:  # type: ignore[index]
-                raise ApplyError(f"{record.target} was changed again since, so I can't undo that.")
-            changes.append(cs.set_price(item_id, old["price_cents"]))  # type: ignore[index]
-        elif record.action == "toggle_available":
-            item_id = new["id"]  # type: ignore[index]
-            current = cs.item(item_id)
-            if current is None or current.available != new["available"]:  # type: ignore[index]
-                raise ApplyError(f"{record.target} was changed again since, so I can't undo that.")
-            changes.append(cs.set_available(item_id, old["available"]))  # type: ignore[index]
-        elif record.action == "change_hours":
-            day = _day(record.target or "")
-            stored = cs.hours(day)
-            current = [list(i) for i in stored] if stored is not None else (None if isinstance(day, date) else [])
-            if current != new:
-                raise ApplyError(f"The hours for {record.target} were changed again since, so I can't undo that.")
-            restored = None if old is None else tuple((a, b) for a, b in old)  # type: ignore[union-attr]
-            changes.append(cs.set_hours(day, restored))
-        elif record.action == "close_emergency":
-            if not cs.closure_open(new["closure_id"]):  # type: ignore[index]
-                raise ApplyError("That closure has already ended, so there is nothing to undo.")
-            changes.append(cs.end_closure_by_id(new["closure_id"]))  # type: ignore[index]
-            if isinstance(old, dict):
-                changes.append(cs.reactivate_closure(old["closure_id"]))
-        elif record.action == "reopen":
-            changes.append(cs.reactivate_closure(old["closure_id"]))  # type: ignore[index]
-    cs.mark_undone(batch[0].batch_id)
-    return changes

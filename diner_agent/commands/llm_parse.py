@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from diner_agent.commands.apply import ApplyError, new_hours
 from diner_agent.commands.grammar.common import problem_for
-from diner_agent.commands.llm import LlmReading
+from diner_agent.commands.language_model import LlmReading
 from diner_agent.commands.model import COMMAND, ChangeHours, CloseEmergency, Command, UpdatePrice
 from diner_agent.commands.money import PriceError, check_price, format_cents
 from diner_agent.commands.resolve import Match, resolver_for

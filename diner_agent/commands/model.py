@@ -23,17 +23,16 @@ from pydantic import (
     model_validator,
 )
 
-from diner_agent.menu.records import Role
+from diner_agent.menu.records import WEEKDAYS, Role
 
 Channel = Literal["sms", "slack", "web", "cli"]
 Price = Annotated[str, StringConstraints(pattern=r"^\d{1,7}\.\d{2}$")]
 HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 ItemName = Annotated[str, StringConstraints(min_length=1, max_length=120)]
-WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _day_key(value: str) -> str:
-    if value in WEEKDAY_KEYS:
+    if value in WEEKDAYS:
         return value
     try:
         date.fromisoformat(value)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from diner_agent.commands import grammar
-from diner_agent.commands.llm import LlmRateLimited, LlmReader, LlmUnavailable
+from diner_agent.commands.language_model import LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.questions import answer, answer_about, is_question

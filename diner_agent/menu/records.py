@@ -126,3 +126,17 @@ class PendingRecord:
     expires_at: datetime | None = None
     status: str = "pending"
     outcome: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one write did: `old` and `new` in the units the store keeps (cents, bools, intervals)."""
+
+    action: str
+    target: str | None
+    old: object
+    new: object
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new

@@ -1,4 +1,4 @@
-"""MenuStore: reads of tenants and menus, and the door to write transactions (`changes`).
+"""MenuStore: reads of tenants and menus, and the door to write transactions (`unit_of_work`).
 
 Reads hand out frozen records. Menu snapshots are cached per tenant and revalidated against the tenant's
 `version` column with one indexed read, so the hot path (a webhook parsing a text) does not reload the
@@ -19,16 +19,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.menu import models as m
-from diner_agent.menu.changes import STORED_REPLY, Change, ChangeSet
 from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, make_engine
+from diner_agent.menu.errors import UnknownTenant
+from diner_agent.menu.inbox import STORED_REPLY
 from diner_agent.menu.records import (
     Actor,
+    Change,
     ClosureInfo,
     MenuItem,
     MenuSnapshot,
     StaffMember,
     TenantInfo,
 )
+from diner_agent.menu.unit_of_work import SqlUnitOfWork
 
 _TENANT = select(
     m.Tenant.id,
@@ -72,10 +75,6 @@ _BY_TOKEN = _TENANT.where(m.Tenant.web_token_hash == bindparam("b_key"))
 
 _LOCK_TENANT = select(m.Tenant.version).where(m.Tenant.id == bindparam("b_tenant")).with_for_update()
 _VERSION = select(m.Tenant.version).where(m.Tenant.id == bindparam("b_tenant"))
-
-
-class UnknownTenant(LookupError):
-    pass
 
 
 def hash_token(token: str) -> str:
@@ -160,11 +159,16 @@ class MenuStore:
                 raise UnknownTenant(tenant_id)
         return token
 
+    def tenant_at(self, channel: str, address: str) -> TenantInfo | None:
+        """The diner a message on `channel` was sent to: its SMS number, Slack team id or web-chat token."""
+        if not address:
+            return None
+        lookup = {"sms": self.tenant_by_sms_number, "slack": self.tenant_by_slack_team, "web": self.tenant_by_token}
+        find = lookup.get(channel)
+        return find(address) if find is not None else None
+
     def staff(self, tenant_id: str) -> list[StaffMember]:
         return list(self.snapshot(tenant_id).staff)
-
-    def staff_by_phone(self, tenant_id: str, phone: str) -> StaffMember | None:
-        return next((p for p in self.snapshot(tenant_id).staff if p.phone == phone), None)
 
     # --- menus ---------------------------------------------------------------------------------------
 
@@ -238,7 +242,7 @@ class MenuStore:
         return row[0] if row else None
 
     @contextmanager
-    def changes(self, tenant_id: str, actor: Actor, *, message_id: str | None = None) -> Iterator[ChangeSet]:
+    def unit_of_work(self, tenant_id: str, actor: Actor, *, message_id: str | None = None) -> Iterator[SqlUnitOfWork]:
         """One write transaction for one tenant: every change in it, its audit entries and the reply commit
         together or not at all. The tenant row is locked first, so one tenant's changes are serialized
         (Postgres row lock; SQLite's BEGIN IMMEDIATE already serializes writers)."""
@@ -246,8 +250,8 @@ class MenuStore:
             version = conn.scalar(_LOCK_TENANT, {"b_tenant": tenant_id})
             if version is None:
                 raise UnknownTenant(tenant_id)
-            changes = ChangeSet(conn, tenant_id, actor, now=self.clock.now(), message_id=message_id)
-            yield changes
-            changes.finish()
-        if changes.changes:
-            self._remember(tenant_id, version, changes.changes)
+            work = SqlUnitOfWork(conn, tenant_id, actor, now=self.clock.now(), message_id=message_id)
+            yield work
+            work.finish()
+        if work.audit.changes:
+            self._remember(tenant_id, version, work.audit.changes)

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from diner_agent.bots.admin import report_range
 from diner_agent.commands.understand import understand
 from diner_agent.menu.hours import is_open, next_opening
-from diner_agent.menu.public import public_menu
+from diner_agent.web.admin import report_range
+from diner_agent.web.menu_document import public_menu
 from tests.menus import blue_plate
 
 # The zones of every diner in the tests' tenant files, and one without DST.

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from diner_agent.app import create_app, wiring
+from diner_agent.app import create_app
+from diner_agent.assembly import Assembly
 from tests.fakes.slack_api import FakeSlackApi
 from tests.integration.channels.webhooks import PUBLIC, SLACK_BOT_TOKEN, SLACK_SECRET, TWILIO_TOKEN
 
@@ -39,7 +40,7 @@ def make_app(store, db_url, clock, fake_slack, monkeypatch, tmp_path):
 
     yield build
     for app in built:
-        wiring(app).close()
+        Assembly.of(app).close()
 
 
 @pytest.fixture

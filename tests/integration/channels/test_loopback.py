@@ -10,10 +10,11 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from diner_agent.bots.sms_simulator import SimulatorError, simulate_sms
+from diner_agent.channels.sms.simulator import SimulatorError, simulate_sms
 from diner_agent.cli import main
 from diner_agent.config import load_settings
 from tests.integration.channels.webhooks import (
+    BLUE_PLATE_NUMBER,
     DANA,
     PUBLIC,
     SAM,
@@ -43,10 +44,10 @@ def simulator_settings(db_url: str, **overrides):
 def test_a_simulated_sms_changes_the_menu_over_http(app, db_url):
     with serve(app) as base:
         settings = simulator_settings(db_url)
-        replies = simulate_sms(settings, tenant_id="blue-plate", sender=DANA, text="86 the pot roast", url=base)
+        replies = simulate_sms(settings, to=BLUE_PLATE_NUMBER, sender=DANA, text="86 the pot roast", url=base)
         assert replies == ["Pot Roast is now sold out. Reply UNDO to revert."]
         assert public_item(base, "Pot Roast")["available"] is False
-        assert simulate_sms(settings, tenant_id="blue-plate", sender=SAM, text="STOP", url=base) == []
+        assert simulate_sms(settings, to=BLUE_PLATE_NUMBER, sender=SAM, text="STOP", url=base) == []
 
 
 def test_the_sms_command_prints_the_reply(app, db_url):
@@ -76,9 +77,10 @@ def test_the_simulator_explains_a_missing_server_and_an_unknown_tenant(db_url, s
         closed = f"http://127.0.0.1:{s.getsockname()[1]}"
     settings = simulator_settings(db_url)
     with pytest.raises(SimulatorError, match="No server answered"):
-        simulate_sms(settings, tenant_id="blue-plate", sender=DANA, text="menu", url=closed)
-    with pytest.raises(SimulatorError, match="No tenant 'nowhere'"):
-        simulate_sms(settings, tenant_id="nowhere", sender=DANA, text="menu", url=closed)
+        simulate_sms(settings, to=BLUE_PLATE_NUMBER, sender=DANA, text="menu", url=closed)
+    env = {"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}
+    unknown = CliRunner().invoke(main, ["sms", "--tenant", "nowhere", "--from", DANA, "--url", closed, "menu"], env=env)
+    assert unknown.exit_code != 0 and "No tenant 'nowhere'" in unknown.output
 
 
 def test_forged_requests_are_refused_over_http(app, store):

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import redis
 
-from diner_agent.bots.slack_dedupe import MemorySeen, RedisSeen, seen_events
+from diner_agent.channels.slack.dedupe import MemorySeen, RedisSeen, seen_events
 from tests.services import redis_backends, redis_url
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from diner_agent.bots.slack_blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
+from diner_agent.channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID
 from tests.integration.channels.webhooks import (

@@ -4,41 +4,45 @@ the test's signal makes "slow" deterministic, without sleeping."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 from flask import Flask, request
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_sdk import WebClient
 
-from diner_agent.bots.listener_pool import ListenerPool
-from diner_agent.bots.slack import SlackChannel, build_bolt_app
-from diner_agent.bots.slack_blocks import CONFIRM_ACTION
-from diner_agent.bots.slack_dedupe import MemorySeen
-from diner_agent.commands.llm import LlmReading
-from diner_agent.commands.model import UpdatePrice
+from diner_agent.channels.followups import InProcessFollowups
+from diner_agent.channels.slack.blocks import CONFIRM_ACTION
+from diner_agent.channels.slack.channel import SlackChannel
+from diner_agent.channels.slack.dedupe import MemorySeen
+from diner_agent.channels.slack.events import build_bolt_app
+from diner_agent.channels.slack.listeners import ListenerPool
+from diner_agent.commands.language_model import LlmAnswer
 from diner_agent.commands.service import CommandService
 from tests.integration.channels.webhooks import SLACK_BOT_TOKEN, SLACK_SECRET, command_body, slack_post
 
 
 class GatedLlm:
-    """Reads every text as "Coffee costs 3.00", but only once the test opens the gate."""
+    """A model (the command layer's Llm port) that reads every text as "Coffee costs 3.00", but only once
+    the test opens the gate."""
 
     def __init__(self) -> None:
         self.gate = threading.Event()
         self.calls = 0
 
-    def read(self, text, snapshot, now, *, deadline=None) -> LlmReading:
+    def complete(self, tenant_id, messages, *, purpose, max_tokens, temperature, response_format=None, deadline=None):
         self.calls += 1
         assert self.gate.wait(10), "the test never opened the gate"
-        return LlmReading(commands=(UpdatePrice(target="Coffee", value="3.00"),))
+        command = {"action": "update_price", "target": "coffee", "value": "3.00"}
+        return LlmAnswer(json.dumps({"commands": [command]}))
 
 
 def test_a_slow_answer_is_acked_at_once_and_sent_through_the_response_url(store, clock, fake_slack):
     llm = GatedLlm()
     service = CommandService(store, llm=llm, clock=clock)
-    listeners = ListenerPool()
+    listeners, followups = ListenerPool(), InProcessFollowups(clock)
     bolt = build_bolt_app(
-        SlackChannel(service, ack_budget=0.05),
+        SlackChannel(service, followups, ack_budget=0.05),
         signing_secret=SLACK_SECRET,
         client=WebClient(token=SLACK_BOT_TOKEN, base_url=fake_slack.api_url),
         seen=MemorySeen(),
@@ -56,7 +60,7 @@ def test_a_slow_answer_is_acked_at_once_and_sent_through_the_response_url(store,
     assert fake_slack.responses("slow") == []  # the LLM is still "thinking"
 
     llm.gate.set()
-    assert listeners.wait_idle(10)
+    assert listeners.wait_idle(10) and followups.wait_idle(10)
     [answer] = fake_slack.responses("slow")
     assert answer["response_type"] == "ephemeral"
     assert "Coffee: $2.50 -> $3.00" in answer["text"]
@@ -67,3 +71,4 @@ def test_a_slow_answer_is_acked_at_once_and_sent_through_the_response_url(store,
     }
     assert store.snapshot("blue-plate").item_named("Coffee").price_cents == 250  # an LLM reading waits for Confirm
     assert llm.calls == 1
+    followups.close()

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from diner_agent.app import wiring
-from diner_agent.bots.sms_late import HOLD_ON
+from diner_agent.assembly import Assembly
+from diner_agent.channels.sms.wire import HOLD_ON
 from tests.fakes.cloudflare import Reply, Sleep
 from tests.fakes.twilio_rest import FakeTwilioRest
 from tests.integration.channels.webhooks import BLUE_PLATE_NUMBER, DANA, signed_sms, sms_form, twiml_messages
@@ -52,7 +52,7 @@ def test_a_slow_answer_is_texted_after_a_quick_hold_on(make_app, fake_cloudflare
     [sent] = twilio_rest.sent
     assert sent.form["To"] == DANA and sent.form["From"] == BLUE_PLATE_NUMBER
     assert "Reuben" in sent.form["Body"] and "YES" in sent.form["Body"]
-    assert wiring(app).store.processed_reply("sms", form["MessageSid"]) == sent.form["Body"]
+    assert Assembly.of(app).store.processed_reply("sms", form["MessageSid"]) == sent.form["Body"]
 
     retry = signed_sms(client, form)  # Twilio retrying after all: the stored answer, applied nothing
     assert twiml_messages(retry.get_data(as_text=True)) == [sent.form["Body"]]

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from diner_agent.bots.sms_outbound import OPTED_OUT, SmsSender
+from diner_agent.channels.sms.outbound import OPTED_OUT, SmsSender
 from diner_agent.config import load_settings
 from tests.fakes.twilio_rest import FakeTwilioRest
 

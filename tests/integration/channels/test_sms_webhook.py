@@ -9,7 +9,9 @@ import threading
 import pytest
 from flask import Flask
 
-from diner_agent.bots.sms import OPT_OUT, sms_blueprint
+from diner_agent.channels.followups import InProcessFollowups
+from diner_agent.channels.sms.webhook import sms_blueprint
+from diner_agent.channels.sms.wire import OPT_OUT
 from diner_agent.commands.replies import to_gsm7
 from diner_agent.config import load_settings
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
@@ -270,22 +272,20 @@ def test_an_oversized_body_is_refused_cleanly(client, store, caplog):
 class ExplodingService:
     """A command service whose every message fails, as a bug or a dead database would make it."""
 
-    def __init__(self, store) -> None:
-        self.store = store
-        self.clock = store.clock
-
-    def handle(self, inbound, *, deadline=None):
+    def address(self, message):
         raise RuntimeError("database on fire")
 
 
-def test_an_internal_error_becomes_an_apology_not_a_5xx(store, caplog):
+def test_an_internal_error_becomes_an_apology_not_a_5xx(clock, caplog):
     app = Flask(__name__)
     settings = load_settings(twilio_auth_token=TWILIO_TOKEN, public_base_url=PUBLIC)
-    app.register_blueprint(sms_blueprint(ExplodingService(store), settings))
+    followups = InProcessFollowups(clock)
+    app.register_blueprint(sms_blueprint(ExplodingService(), settings, followups))
     caplog.set_level(logging.ERROR)
     reply = text_of(signed_sms(app.test_client(), sms_form("86 the pot roast")))
     assert reply.startswith("Sorry, something went wrong")
     assert any(r.exc_info and "database on fire" in str(r.exc_info[1]) for r in caplog.records)
+    followups.close()
 
 
 def test_message_bodies_are_not_logged_at_info(client, caplog):

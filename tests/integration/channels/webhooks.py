@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
+from diner_agent.assembly import Assembly
 from diner_agent.menu import models as m
 
 PAYLOADS = Path(__file__).resolve().parents[2] / "payloads"
@@ -53,7 +54,7 @@ def signed_sms(client, form: dict[str, str], *, url: str = PUBLIC + "/sms", path
 
 
 def twiml_messages(xml: str) -> list[str]:
-    from diner_agent.bots.sms_simulator import replies_from_twiml
+    from diner_agent.channels.sms.simulator import replies_from_twiml
 
     return replies_from_twiml(xml)
 
@@ -161,5 +162,7 @@ def serve(app) -> Iterator[str]:
 
 
 def settle(app, timeout: float = 10.0) -> None:
-    """Wait until the Slack work already acked (events, clicks) has finished."""
-    assert app.extensions["slack_listeners"].wait_idle(timeout), "Slack listeners still busy"
+    """Wait until the Slack work already acked (events, clicks, late /menu answers) has finished."""
+    parts = Assembly.of(app)
+    assert parts.slack_listeners.wait_idle(timeout), "Slack listeners still busy"
+    assert parts.followups.wait_idle(timeout), "late answers still being worked out"

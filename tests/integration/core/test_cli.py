@@ -78,7 +78,7 @@ def test_console_script_is_installed():
 
 
 def test_metrics_export_writes_every_call_of_the_day_per_tenant(env, tmp_path):
-    from diner_agent.menu.usage import record_call
+    from diner_agent.menu.usage.rows import record_call
 
     run(env, "db", "upgrade")
     run(env, "tenants", "load", str(SAMPLE_TENANT))

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from diner_agent.app import create_app, wiring
+from diner_agent.app import create_app
+from diner_agent.assembly import Assembly
 from diner_agent.commands.model import Inbound
 
 
@@ -15,7 +16,7 @@ from diner_agent.commands.model import Inbound
 def app(store, db_url, clock):
     app = create_app(database_url=db_url, clock=clock)
     yield app
-    wiring(app).close()
+    Assembly.of(app).close()
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_menu_json_has_exactly_the_contract_shape(client):
 
 def test_a_text_changes_the_public_menu_at_once(app, client, clock):
     first = client.get("/menu/blue-plate.json")
-    service = wiring(app).service
+    service = Assembly.of(app).service
     service.handle(Inbound("blue-plate", "sms", "+15555550101", "86 the pot roast"))
     service.handle(Inbound("blue-plate", "sms", "+15555550101", "coffee 2.75"))
     service.handle(Inbound("blue-plate", "sms", "+15555550101", "closing at 2 today"))
@@ -58,7 +59,8 @@ def test_a_text_changes_the_public_menu_at_once(app, client, clock):
 
 
 def test_emergency_closure_shows_with_reason_and_until(app, client):
-    wiring(app).service.handle(Inbound("blue-plate", "sms", "+15555550101", "close the diner until 4pm, burst pipe"))
+    service = Assembly.of(app).service
+    service.handle(Inbound("blue-plate", "sms", "+15555550101", "close the diner until 4pm, burst pipe"))
     doc = client.get("/menu/blue-plate.json").get_json()
     assert doc["open_now"] is False
     assert doc["closure"]["reason"] == "burst pipe"
@@ -93,7 +95,7 @@ def test_html_page_carries_schema_org_json_ld(client):
 
 
 def test_html_escapes_what_owners_type(app, client):
-    wiring(app).service.handle(
+    Assembly.of(app).service.handle(
         Inbound("blue-plate", "sms", "+15555550101", "emergency close, <script>alert(1)</script>")
     )
     html = client.get("/menu/blue-plate").get_data(as_text=True)
@@ -108,10 +110,10 @@ def test_healthz_checks_the_database(client):
 def test_several_workers_without_redis_warn_loudly_at_start(db_url, clock, caplog):
     with caplog.at_level("WARNING", logger="diner_agent"):
         app = create_app(database_url=db_url, clock=clock, web_concurrency=4, redis_url=None)
-    wiring(app).close()
+    Assembly.of(app).close()
     assert any("PER PROCESS" in r.getMessage() and "REDIS_URL" in r.getMessage() for r in caplog.records)
     caplog.clear()
     with caplog.at_level("WARNING", logger="diner_agent"):
         app = create_app(database_url=db_url, clock=clock, web_concurrency=1, redis_url=None)
-    wiring(app).close()
+    Assembly.of(app).close()
     assert not any("PER PROCESS" in r.getMessage() for r in caplog.records)

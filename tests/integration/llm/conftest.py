@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from diner_agent.app import create_app, wiring
+from diner_agent.app import create_app
+from diner_agent.assembly import Assembly
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
 from tests.menus import DEMO_TENANT, SAMPLE_TENANT
 
@@ -18,7 +19,7 @@ def make_app(db_url, clock, fake_cloudflare):
         settings = {key.lower(): value for key, value in fake_cloudflare.env().items()}
         settings.update(overrides)
         app = create_app(database_url=db_url, clock=clock, **settings)
-        store = wiring(app).store
+        store = Assembly.of(app).store
         if not store.tenant_ids():
             load_tenants(store, read_tenant_file(SAMPLE_TENANT))
             load_tenants(store, read_tenant_file(DEMO_TENANT))
@@ -27,4 +28,4 @@ def make_app(db_url, clock, fake_cloudflare):
 
     yield make
     for app in apps:
-        wiring(app).close()
+        Assembly.of(app).close()

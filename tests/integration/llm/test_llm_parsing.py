@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from diner_agent.app import wiring
+from diner_agent.assembly import Assembly
 from diner_agent.commands.model import Inbound
-from diner_agent.menu.usage import calls
 from tests.fakes.cloudflare import GATEWAY, OPENAI, WORKERS_AI, Fail, Malformed, Reply
+from tests.usage_rows import usage_rows
 
 DANA = "+15555550101"
 FREE_FORM = "could you make it so folks can't order the reuben anymore"
@@ -31,7 +31,7 @@ def reuben(store):
 def test_free_form_text_reaches_cloudflare_correctly_and_yes_applies_it(make_app, fake_cloudflare):
     app = make_app()
     fake_cloudflare.gateway.always(commands({"action": "toggle_available", "target": "reuben", "value": False}))
-    service, store = wiring(app).service, wiring(app).store
+    service, store = Assembly.of(app).service, Assembly.of(app).store
 
     ask = service.handle(sms(FREE_FORM))
     assert ask.kind == "confirm" and "Reuben" in ask.text and "YES" in ask.text
@@ -56,13 +56,13 @@ def test_free_form_text_reaches_cloudflare_correctly_and_yes_applies_it(make_app
 def test_the_same_text_again_is_served_from_the_cache(make_app, fake_cloudflare, clock):
     app = make_app()
     fake_cloudflare.gateway.always(commands({"action": "toggle_available", "target": "Reuben", "value": False}))
-    service = wiring(app).service
+    service = Assembly.of(app).service
     service.handle(sms(FREE_FORM))
     service.handle(sms("no"))
     again = service.handle(sms(FREE_FORM))
     assert again.kind == "confirm"
     assert len(fake_cloudflare.requests_to(GATEWAY)) == 1
-    rows = list(calls(wiring(app).store, clock.now().date(), clock.now().date(), "blue-plate"))
+    rows = usage_rows(app, clock.now().date(), tenant="blue-plate")
     assert [r["cache_hit"] for r in rows] == [False, True]
     assert rows[1]["cost_usd"] == 0
 
@@ -71,7 +71,7 @@ def test_a_failing_gateway_falls_back_to_workers_ai_direct(make_app, fake_cloudf
     app = make_app()
     fake_cloudflare.gateway.always(Fail(500))
     fake_cloudflare.workers_ai.always(commands({"action": "update_price", "target": "Reuben", "value": "13.50"}))
-    reply = wiring(app).service.handle(sms("reuben should cost thirteen fifty from now on"))
+    reply = Assembly.of(app).service.handle(sms("reuben should cost thirteen fifty from now on"))
     assert reply.kind == "confirm" and "$12.50 -> $13.50" in reply.text
     assert len(fake_cloudflare.requests_to(WORKERS_AI)) == 1
     assert fake_cloudflare.requests_to(WORKERS_AI)[0].path.endswith("/ai/run/@cf/meta/llama-3.1-8b-instruct-fast")
@@ -80,7 +80,7 @@ def test_a_failing_gateway_falls_back_to_workers_ai_direct(make_app, fake_cloudf
 def test_the_eleventh_free_form_text_in_a_minute_is_limited(make_app, fake_cloudflare):
     app = make_app()
     fake_cloudflare.gateway.always(commands())
-    service = wiring(app).service
+    service = Assembly.of(app).service
     for n in range(10):
         service.handle(sms(f"hmm what should we do about table {n}"))
     limited = service.handle(sms("hmm what should we do about table 10"))
@@ -94,7 +94,7 @@ def test_the_eleventh_free_form_text_in_a_minute_is_limited(make_app, fake_cloud
 def test_grammar_readable_texts_never_reach_the_model(make_app, fake_cloudflare):
     app = make_app()
     for text in ("86 the reuben", "coffee 2.75", "closing at 2 today", "undo", "the pie is gone", "86 lobster"):
-        wiring(app).service.handle(sms(text))
+        Assembly.of(app).service.handle(sms(text))
     assert fake_cloudflare.requests == []
 
 
@@ -102,19 +102,19 @@ def test_without_any_provider_the_grammar_answers(db_url, clock, store):
     from diner_agent.app import create_app
 
     app = create_app(database_url=db_url, clock=clock)
-    assert wiring(app).gateway is None
-    reply = wiring(app).service.handle(sms(FREE_FORM))
+    assert Assembly.of(app).gateway is None
+    reply = Assembly.of(app).service.handle(sms(FREE_FORM))
     assert reply.kind == "unknown" and "86 meatloaf" in reply.text
-    wiring(app).close()
+    Assembly.of(app).close()
 
 
 def test_all_providers_failing_gets_the_grammars_answer(make_app, fake_cloudflare):
     app = make_app()
     for script in (fake_cloudflare.gateway, fake_cloudflare.workers_ai, fake_cloudflare.openai):
         script.always(Fail(503))
-    reply = wiring(app).service.handle(sms(FREE_FORM))
+    reply = Assembly.of(app).service.handle(sms(FREE_FORM))
     assert reply.kind == "unknown" and "Text HELP" in reply.text
-    assert reuben(wiring(app).store).available is True
+    assert reuben(Assembly.of(app).store).available is True
 
 
 @pytest.mark.parametrize(
@@ -137,16 +137,16 @@ def test_model_output_is_never_trusted(make_app, fake_cloudflare, answer, expect
     fake_cloudflare.gateway.always(answer)
     fake_cloudflare.workers_ai.always(answer)
     fake_cloudflare.openai.always(answer)
-    before = wiring(app).store.snapshot("blue-plate")
-    reply = wiring(app).service.handle(sms(FREE_FORM))
+    before = Assembly.of(app).store.snapshot("blue-plate")
+    reply = Assembly.of(app).service.handle(sms(FREE_FORM))
     assert expected in reply.text
     assert reply.kind != "applied" and reply.pending_id is None
-    after = wiring(app).store.snapshot("blue-plate")
+    after = Assembly.of(app).store.snapshot("blue-plate")
     assert after.items == before.items and after.weekly == before.weekly
 
 
 def test_staff_free_form_texts_do_not_spend_the_owners_ai_budget(make_app, fake_cloudflare):
     app = make_app()
-    reply = wiring(app).service.handle(sms(FREE_FORM, sender="+15555550102"))
+    reply = Assembly.of(app).service.handle(sms(FREE_FORM, sender="+15555550102"))
     assert reply.kind == "unknown"
     assert fake_cloudflare.requests_to(GATEWAY) == [] and fake_cloudflare.requests_to(OPENAI) == []

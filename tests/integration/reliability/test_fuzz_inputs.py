@@ -22,11 +22,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from diner_agent.app import wiring
-from diner_agent.bots.chat_answer import CUT_OFF_NOTE
-from diner_agent.bots.slack_blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
-from diner_agent.bots.sms import MAX_FORM_BYTES, MAX_SMS_CHARS, SORRY, to_e164
+from diner_agent.assembly import Assembly
+from diner_agent.channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
+from diner_agent.channels.sms.phone import to_e164
+from diner_agent.channels.sms.webhook import MAX_FORM_BYTES, SORRY
+from diner_agent.channels.sms.wire import MAX_SMS_CHARS
 from diner_agent.commands import grammar
+from diner_agent.commands.chat.answers import CUT_OFF_NOTE
 from tests.integration.channels.webhooks import (
     BLUE_PLATE_NUMBER,
     DANA,
@@ -34,6 +36,7 @@ from tests.integration.channels.webhooks import (
     PUBLIC,
     SAM,
     STRANGER,
+    settle,
     slack_headers,
     twilio_signature,
     twiml_messages,
@@ -189,7 +192,7 @@ def _twilio_post(client, pairs: list[tuple[str, str]], mode: str, garbage: str):
 
 def test_twilio_forms(build_app, clock):
     app = build_app(**no_ai())
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     seen: Counter[str] = Counter()
 
     @FUZZ
@@ -344,7 +347,7 @@ def _teams_named(store, body: str) -> set[str]:
 
 def test_slack_events_commands_and_clicks(build_app, slack_api):
     app = build_app(**no_ai())
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     response_url = slack_api.response_url("fuzz")
     requests = st.one_of(
         st.tuples(event_bodies(), st.just(True)),
@@ -372,7 +375,7 @@ def test_slack_events_commands_and_clicks(build_app, slack_api):
         before, processed, calls = all_states(store), processed_count(store), len(slack_api.calls)
         response = _slack_post(client, body, mode, json_body=json_body)
         assert response.status_code < 500, (response.status_code, response.get_data()[:200])
-        assert app.extensions["slack_listeners"].wait_idle(10)
+        settle(app)
         if mode != "signed":
             assert 400 <= response.status_code < 500
             assert_state_unchanged(store, before, processed)
@@ -456,7 +459,7 @@ def _assert_chat_answer(response) -> None:
 
 def test_web_chat_requests(build_app, fake_cloudflare):
     app = build_app(**ai_settings(fake_cloudflare, ai_rate_limit="100000/minute"))
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     tokens = {"blue": store.issue_token(BLUE_PLATE), "demo": store.issue_token(DEMO)}
     owners = {"blue": BLUE_PLATE, "demo": DEMO}
     seen: Counter[str] = Counter()

@@ -19,12 +19,11 @@ import redis
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from diner_agent.app import wiring
-from diner_agent.bots.slack_blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
-from diner_agent.bots.sms import carrier_keyword
+from diner_agent.assembly import Assembly
+from diner_agent.channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
+from diner_agent.channels.sms.wire import carrier_keyword
 from diner_agent.commands.model import Inbound
 from diner_agent.commands.replies import HELP, NOT_UNDERSTOOD, STAFF_HELP
-from diner_agent.menu.usage import calls
 from tests.fakes.cloudflare import GATEWAY, Reply
 from tests.integration.channels.webhooks import (
     BLUE_PLATE_NUMBER,
@@ -54,6 +53,7 @@ from tests.integration.reliability.apps import (
 )
 from tests.integration.reliability.tenant_state import all_states, changed, mentions, only_names, tenant_state
 from tests.services import redis_backends, redis_url
+from tests.usage_rows import usage_rows
 
 ISOLATION = settings(
     max_examples=150,
@@ -97,7 +97,7 @@ def assert_tells_nothing_of(other: str | None, texts: list[str], secrets: dict[s
 
 def test_a_text_changes_at_most_the_diner_texted_and_only_when_its_staff_sent_it(build_app):
     app = build_app(**no_ai())
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     secrets = secret_names(store)
     applied = []
 
@@ -131,7 +131,7 @@ def test_a_text_changes_at_most_the_diner_texted_and_only_when_its_staff_sent_it
 
 def test_a_web_token_reaches_only_its_own_diner_whatever_x_tenant_id_says(build_app):
     app = build_app(**no_ai())
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     tokens = {BLUE_PLATE: store.issue_token(BLUE_PLATE), DEMO: store.issue_token(DEMO), None: "dat_not-a-token"}
     secrets = secret_names(store)
     applied = []
@@ -222,7 +222,7 @@ def _slack_said(response, fake, since: int) -> list[str]:
 
 def test_a_slack_workspace_reaches_only_its_own_diner_even_with_the_other_diners_user_ids(build_app, slack_api):
     app = build_app(**no_ai())
-    client, store, service = app.test_client(), wiring(app).store, wiring(app).service
+    client, store, service = app.test_client(), Assembly.of(app).store, Assembly.of(app).service
     secrets = secret_names(store)
     response_url = slack_api.response_url("isolation")
     applied, pending = [], {}
@@ -305,7 +305,7 @@ def _chat(client, token: str, text: str) -> str:
 def test_the_ai_cache_never_serves_one_diners_answer_to_another(scope, cache_redis, build_app, fake_cloudflare, clock):
     fake_cloudflare.gateway.always(answer_for_the_asking_diner)
     app = build_app(**ai_settings(fake_cloudflare, ai_cache_scope=scope, redis_url=cache_redis))
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     tokens = {BLUE_PLATE: store.issue_token(BLUE_PLATE), DEMO: store.issue_token(DEMO)}
     owners = {BLUE_PLATE: (DANA, BLUE_PLATE_NUMBER), DEMO: (DEMO_DANA, DEMO_NUMBER)}
 
@@ -324,12 +324,12 @@ def test_the_ai_cache_never_serves_one_diners_answer_to_another(scope, cache_red
         assert _chat(client, tokens[diner], QUESTION) == f"Chalkboard for {diner}: come hungry."
     assert len(fake_cloudflare.requests) == 4
     today = clock.now().date()
-    rows = list(calls(store, today - timedelta(days=1), today + timedelta(days=1)))
+    rows = usage_rows(app, today - timedelta(days=1), today + timedelta(days=1))
     hits = sorted(r["tenant"] for r in rows if r["cache_hit"])
     assert hits == [BLUE_PLATE, BLUE_PLATE, DEMO, DEMO]
 
     # What the scope decides: whether a request identical in every byte, from another diner, is a hit.
-    gateway = wiring(app).gateway
+    gateway = Assembly.of(app).gateway
     same = [{"role": "user", "content": "Say hello to the morning crew."}]
     first = gateway.complete(BLUE_PLATE, same, max_tokens=40)
     second = gateway.complete(DEMO, same, max_tokens=40)

@@ -14,11 +14,10 @@ import json
 import httpx
 import pytest
 
-from diner_agent.app import wiring
-from diner_agent.bots.chat_answer import CUT_OFF_NOTE
-from diner_agent.bots.slack import SORRY as SLACK_SORRY
-from diner_agent.bots.sms import SORRY as SMS_SORRY
-from diner_agent.bots.sms_late import HOLD_ON
+from diner_agent.assembly import Assembly
+from diner_agent.channels.sms.wire import HOLD_ON, LATE_FAILURE
+from diner_agent.commands.chat.answers import CUT_OFF_NOTE
+from diner_agent.commands.replies import SORRY
 from tests.fakes.cloudflare import Fail, Malformed, RateLimit, Reset, Sleep, Stall, Truncate
 from tests.integration.channels.webhooks import (
     DANA,
@@ -52,7 +51,6 @@ FAULTS = {
 }
 FREE_FORM = "could you make it so folks can't order the reuben anymore"  # the grammar cannot read it
 QUESTION = "Write a one-line chalkboard sign for today's lunch."  # for the chat assistant
-LATE_FAILURE = "Sorry, something went wrong with that one. Please try again."
 # Words from the fake's error bodies and from the gateway's internals, none of which belongs in a reply.
 LEAKS = ("boom", "Capacity temporarily exceeded", "half a body", "3036", "3040", "429", "500", "Traceback",
          "ai-gateway", "workers-ai", "openai", "Unavailable", "RateLimited", "HTTP")  # fmt: skip
@@ -68,7 +66,7 @@ def fault(request, fake_cloudflare):
 def assert_useful(text: str | None) -> None:
     """A real answer: not empty, not an apology for a crash, and nothing of the upstream's trouble in it."""
     assert text and text.strip(), "no answer at all"
-    assert text not in (SMS_SORRY, SLACK_SORRY, LATE_FAILURE), f"an internal error was swallowed: {text!r}"
+    assert text not in (SORRY, LATE_FAILURE), f"an internal error was swallowed: {text!r}"
     leaked = [word for word in LEAKS if word in text]
     assert not leaked, f"{leaked} leaked into the reply {text!r}"
 
@@ -99,7 +97,7 @@ def assert_grammar_still_applies(client, store, fake, before) -> None:
 def test_sms_within_the_webhook_deadline(fault, fake_cloudflare, build_app):
     """Without TWILIO_ACCOUNT_SID the answer must fit in the webhook: SMS_REPLY_WITHIN bounds the model."""
     app = build_app(**ai_settings(fake_cloudflare), sms_reply_within=1.0)
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     before = tenant_state(store, BLUE_PLATE)
 
     response = signed_sms(client, sms_form(FREE_FORM))
@@ -118,7 +116,7 @@ def test_sms_with_late_answers(fault, fake_cloudflare, build_app, twilio_rest):
         fake_cloudflare, twilio_account_sid=TWILIO_ACCOUNT, twilio_api_url=twilio_rest.base_url, **SHORT_AI_TIMEOUTS
     )
     app = build_app(**settings, sms_reply_within=0.2)
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     before = tenant_state(store, BLUE_PLATE)
     form = sms_form(FREE_FORM)
 
@@ -148,7 +146,7 @@ def _ack_text(response) -> str:
 
 def test_slack_slash_command_and_mention(fault, fake_cloudflare, build_app, slack_api):
     app = build_app(**ai_settings(fake_cloudflare, **SHORT_AI_TIMEOUTS))
-    client, store = app.test_client(), wiring(app).store
+    client, store = app.test_client(), Assembly.of(app).store
     before = tenant_state(store, BLUE_PLATE)
 
     response = slack_post(client, command_body(FREE_FORM, response_url=slack_api.response_url("slash")))
@@ -202,7 +200,7 @@ def _stream(base: str, token: str, text: str) -> tuple[str, list[str]]:
 
 def test_web_chat_streamed_and_not(fault, fake_cloudflare, build_app):
     app = build_app(**ai_settings(fake_cloudflare, **SHORT_AI_TIMEOUTS))
-    store = wiring(app).store
+    store = Assembly.of(app).store
     token = store.issue_token(BLUE_PLATE)
     before = tenant_state(store, BLUE_PLATE)
     headers = {"Authorization": f"Bearer {token}"}

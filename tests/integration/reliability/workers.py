@@ -26,7 +26,7 @@ def handle_texts(db_url: str, texts: list[tuple[str, str, str]], start_at: float
     from diner_agent.menu.store import MenuStore
 
     store = MenuStore.from_url(db_url, clock=FakeClock(datetime.fromisoformat(now)))
-    service = CommandService(store)
+    service = CommandService(store, clock=store.clock)
     while time.monotonic() < start_at:
         time.sleep(0.001)
     replies = []
@@ -52,7 +52,8 @@ def die_mid_change(db_url: str, text: str, message_id: str, ready_path: str, now
                 f.write(str(os.getpid()))
             time.sleep(60)  # the test kills us here, inside the open transaction
 
-    CommandService(store).handle(Inbound("blue-plate", "sms", "+15555550101", text, message_id=message_id))
+    service = CommandService(store, clock=store.clock)
+    service.handle(Inbound("blue-plate", "sms", "+15555550101", text, message_id=message_id))
     sys.exit(0)  # pragma: no cover (never reached)
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from diner_agent.menu.usage import calls
 from tests.fakes.cloudflare import Fail, Reply
 from tests.live_site import ADMIN_TOKEN
+from tests.usage_rows import usage_rows
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -85,7 +85,7 @@ def test_rate_limited_calls_are_counted_and_cost_nothing(make_site, fake_cloudfl
 def test_without_a_date_the_report_is_for_today(site, clock, fake_cloudflare):
     ask(site.openai(), "Suggest a pie special.")
     today = clock.now().date()
-    [row] = calls(site.store, today, today)
+    [row] = usage_rows(site.app, today)
     assert row["at"] == clock.now().isoformat()  # stamped by the app's one clock
     report = usage(site, {})
     assert report["from"] == report["to"] == str(today)

@@ -11,8 +11,8 @@ import httpx
 import openai
 import pytest
 
-from diner_agent.menu.usage import calls
 from tests.fakes.cloudflare import GATEWAY, OPENAI, WORKERS_AI, Fail, RateLimit, Reply, Truncate
+from tests.usage_rows import usage_rows
 
 QUESTION = "Write a one-line chalkboard sign for today's lunch."
 SIGN = "Today only: the Reuben is gone, long live the Tuna Melt!"
@@ -283,7 +283,7 @@ def test_a_reader_that_hangs_up_cancels_the_upstream_stream(site, fake_cloudflar
                 break  # the first word arrived long before the last was written: hang up now
     today = site.clock.now().date()  # the gateway stamps its rows with the app's clock
     for _ in range(200):  # the server notices the hang-up at its next write
-        rows = list(calls(site.store, today, today))
+        rows = usage_rows(site.app, today)
         if rows:
             break
         time.sleep(0.025)

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from diner_agent.menu.usage import record_call, usage_report
+from diner_agent.menu.usage.report import usage_report
+from diner_agent.menu.usage.rows import record_call
 
 DAY = date(2026, 11, 26)
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from diner_agent.bots.listener_pool import ListenerPool
-from diner_agent.bots.slack_dedupe import MemorySeen
+from diner_agent.channels.slack.dedupe import MemorySeen
+from diner_agent.channels.slack.listeners import ListenerPool
 from tests.fakes.clock import FakeClock
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diner_agent.bots.slack_blocks import (
+from diner_agent.channels.slack.blocks import (
     CANCEL_ACTION,
     CONFIRM_ACTION,
     MAX_SECTION_CHARS,

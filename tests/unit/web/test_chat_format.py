@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from diner_agent.bots.chat_format import (
+from diner_agent.channels.webchat.openai_wire import (
     MAX_TOKENS_CAP,
     ChatRequestError,
     chunk_body,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
-from diner_agent.bots.chat_prompt import system_prompt
+from diner_agent.commands.chat.prompt import system_prompt
 from diner_agent.menu.records import ClosureInfo
 from tests.fakes.clock import DEFAULT_START
 from tests.menus import blue_plate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from diner_agent.bots.chat_route import is_command
+from diner_agent.commands.chat.command_or_question import is_command
 from diner_agent.commands.questions import is_question
 from tests.fakes.clock import DEFAULT_START
 from tests.menus import blue_plate

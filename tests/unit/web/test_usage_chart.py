@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from diner_agent.bots.admin import BadRange, report_range
-from diner_agent.bots.usage_chart import HEIGHT, calls_chart, cost_chart
-from diner_agent.menu.usage import UsageBucket, percentile
+from diner_agent.menu.usage.report import UsageBucket, percentile
+from diner_agent.web.admin import BadRange, report_range
+from diner_agent.web.usage_chart import HEIGHT, calls_chart, cost_chart
 
 DAY = datetime(2026, 11, 26, tzinfo=UTC)
 

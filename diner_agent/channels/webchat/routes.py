@@ -1,0 +1,170 @@
+"""The web chat (DESIGN 4.4): `POST /api/chat` and `POST /v1/chat/completions` speak OpenAI's Chat
+Completions format, so the official SDKs and OpenAI-compatible UIs work with `base_url=<host>/v1`;
+`GET /v1/models` lists the one model; `GET /chat` is a small chat page of our own.
+
+The channel's jobs: have the command service find the diner by the bearer token (only its hash is
+stored; the token itself is never logged), validate the request against our limits, let the command
+layer's ChatAnswerer decide what to say, and render that as one `chat.completion` or as
+`chat.completion.chunk` server-sent events, flushed as they arrive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from diner_agent.channels.webchat.openai_wire import (
+    ChatRequestError,
+    chunk_body,
+    completion_body,
+    error_body,
+    models_body,
+    read_request,
+    sse,
+    usage_body,
+)
+from diner_agent.clock import Clock
+from diner_agent.commands.addressing import Addressed, Message
+from diner_agent.commands.chat.answers import CUT_OFF_NOTE, ChatAnswerer, End, Event, Text
+from diner_agent.commands.service import CommandService
+
+log = logging.getLogger(__name__)
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,128}")
+_PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def webchat_blueprint(service: CommandService, answerer: ChatAnswerer, clock: Clock) -> Blueprint:
+    """The chat endpoints; the answerer decides what the chat says."""
+    bp = Blueprint(
+        "webchat", __name__, template_folder="templates", static_folder="static", static_url_path="/chat/static"
+    )
+
+    def sender_or_refusal() -> Addressed | Response:
+        auth = request.authorization
+        token = auth.token if auth is not None and auth.type == "bearer" else None
+        addressed = service.address(Message("web", token, "owner", "")) if token else None
+        if addressed is None:
+            log.info("web chat: refused a request %s", "with an unknown token" if token else "without a token")
+            return _refuse(
+                "Missing or invalid bearer token. Send 'Authorization: Bearer <token>' with the token from "
+                "`diner-agent tenants token <diner-id>`."
+            )
+        claimed = request.headers.get("X-Tenant-ID")
+        if claimed is not None and claimed.strip() != addressed.tenant.id:
+            log.info("web chat: refused a request whose X-Tenant-ID does not match its token")
+            return _refuse("X-Tenant-ID does not match the diner this token belongs to.")
+        return addressed
+
+    @bp.post("/api/chat")
+    @bp.post("/v1/chat/completions")
+    def chat_completions() -> Response:
+        sender = sender_or_refusal()
+        if isinstance(sender, Response):
+            return sender
+        try:
+            chat = read_request(request.get_json(force=True, silent=True))
+        except ChatRequestError as exc:
+            return _error(400, exc.message, "invalid_request_error", exc.param, exc.code)
+        except RequestEntityTooLarge:
+            return _error(413, "The request body is too large.", "invalid_request_error")
+        except RecursionError:  # silent=True covers ValueError only; deep nesting overflows the JSON decoder
+            return _error(400, "The request body is nested too deeply.", "invalid_request_error")
+        message_id = _message_id(sender.tenant.id, request.headers.get("Idempotency-Key"))
+        events = answerer.answer(
+            sender.saying(chat.messages[-1]["content"], message_id),
+            chat.messages,
+            stream=chat.stream,
+            max_tokens=chat.max_tokens,
+            temperature=chat.temperature,
+        )
+        completion_id = "chatcmpl-" + secrets.token_hex(12)
+        created = int(clock.now().timestamp())
+        if chat.stream:
+            body = _server_sent(events, completion_id, created, include_usage=chat.include_usage)
+            return Response(
+                body,
+                content_type="text/event-stream; charset=utf-8",
+                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            )
+        text, end = _collect(events)
+        usage = usage_body(end.prompt_tokens, end.completion_tokens)
+        return jsonify(completion_body(completion_id, created, text, end.finish_reason, usage))
+
+    @bp.get("/v1/models")
+    def models() -> Response:
+        sender = sender_or_refusal()
+        if isinstance(sender, Response):
+            return sender
+        return jsonify(models_body(int(clock.now().timestamp())))
+
+    @bp.get("/chat")
+    def page() -> Response:
+        response = Response(render_template("chat.html"), content_type="text/html; charset=utf-8")
+        response.headers["Content-Security-Policy"] = _PAGE_POLICY
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return bp
+
+
+def _server_sent(events: Iterator[Event], completion_id: str, created: int, *, include_usage: bool) -> Iterator[str]:
+    """The SSE body: a role chunk, the text chunks, a finish chunk, the usage chunk if asked, [DONE]."""
+    end = End()
+    try:
+        yield sse(chunk_body(completion_id, created, {"role": "assistant", "content": ""}))
+        try:
+            for event in events:
+                if isinstance(event, Text):
+                    yield sse(chunk_body(completion_id, created, {"content": event.delta}))
+                else:
+                    end = event
+        except Exception:  # headers are sent: the stream can only be ended cleanly, with a note
+            log.exception("web chat: the answer failed while streaming")
+            yield sse(chunk_body(completion_id, created, {"content": CUT_OFF_NOTE}))
+        yield sse(chunk_body(completion_id, created, {}, end.finish_reason))
+        if include_usage:
+            usage = usage_body(end.prompt_tokens, end.completion_tokens)
+            yield sse(chunk_body(completion_id, created, {}, usage=usage))
+        yield sse("[DONE]")
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()  # a reader that hung up cancels the upstream call too
+
+
+def _collect(events: Iterator[Event]) -> tuple[str, End]:
+    parts, end = [], End()
+    for event in events:
+        if isinstance(event, Text):
+            parts.append(event.delta)
+        else:
+            end = event
+    return "".join(parts), end
+
+
+def _message_id(tenant_id: str, key: str | None) -> str | None:
+    """A client's Idempotency-Key, scoped to the diner: a retried command is answered, not applied again."""
+    if key is None or not _IDEMPOTENCY_KEY.fullmatch(key):
+        return None
+    return "chat-" + hashlib.sha256(f"{tenant_id}\n{key}".encode()).hexdigest()[:48]
+
+
+def _error(status: int, message: str, kind: str, param: str | None = None, code: str | None = None) -> Response:
+    response = jsonify(error_body(message, kind, param, code))
+    response.status_code = status
+    return response
+
+
+def _refuse(message: str) -> Response:
+    response = _error(401, message, "invalid_request_error", None, "invalid_api_key")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="diner-agent chat"'
+    return response

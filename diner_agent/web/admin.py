@@ -1,0 +1,146 @@
+"""The operator's AI usage dashboard (DESIGN 4.4): `GET /admin/ai-usage` (HTML, server-rendered SVG charts,
+no JavaScript) and `GET /admin/ai-usage.json`, for one UTC day (`?date=`, default today) or a range
+(`?from=&to=`, inclusive, at most 93 days).
+
+Guarded by ADMIN_TOKEN, given as HTTP Basic (any user name: browsers ask for it) or as a bearer token
+(scripts), compared in constant time. Without ADMIN_TOKEN the dashboard is off and says so (503), rather
+than being open to anyone who finds the URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from pydantic import SecretStr
+
+from diner_agent.clock import Clock
+from diner_agent.config import secret_value
+from diner_agent.menu.store import MenuStore
+from diner_agent.menu.usage.report import MAX_REPORT_DAYS, UsageReport, usage_report
+from diner_agent.menu.usage.sink import UsageSink
+from diner_agent.web.usage_chart import calls_chart, cost_chart
+
+log = logging.getLogger(__name__)
+REALM = 'Basic realm="diner-agent admin"'
+_PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class BadRange(ValueError):
+    """Query parameters that name no valid report range; the message says what to send instead."""
+
+
+def report_range(args: dict[str, str], today: date) -> tuple[date, date]:
+    """(first, last) UTC days from `date=`, or `from=` and `to=`, or today."""
+    single, first, last = args.get("date"), args.get("from"), args.get("to")
+    if single is not None and (first is not None or last is not None):
+        raise BadRange("Give either date= or from= and to=, not both.")
+    if single is not None:
+        day = _day(single, "date")
+        return day, day
+    if first is None and last is None:
+        return today, today
+    if first is None or last is None:
+        raise BadRange("Give both from= and to= (YYYY-MM-DD, inclusive).")
+    start, end = _day(first, "from"), _day(last, "to")
+    if end < start:
+        raise BadRange(f"to={end} is before from={start}.")
+    if (end - start).days + 1 > MAX_REPORT_DAYS:
+        raise BadRange(f"A report covers at most {MAX_REPORT_DAYS} days; ask for a shorter range.")
+    return start, end
+
+
+def _day(value: str, name: str) -> date:
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadRange(f"{name}={value[:40]!r} is not a date; use YYYY-MM-DD.") from None
+
+
+def admin_blueprint(
+    store: MenuStore, admin_token: SecretStr | str | None, clock: Clock, usage: UsageSink | None = None
+) -> Blueprint:
+    """The dashboard; `usage` is this process's usage sink, flushed before each report so the page shows
+    every call this process has made (other workers' rows arrive as their writers store them)."""
+    bp = Blueprint("admin", __name__, template_folder="templates")
+    expected = secret_value(admin_token)
+
+    @bp.before_request
+    def guard() -> Response | None:
+        if expected is None:
+            return _plain(
+                503, "The AI usage dashboard is disabled: set ADMIN_TOKEN to enable it, then restart the server."
+            )
+        if not _authorised(expected):
+            response = _plain(401, "Authentication required: the ADMIN_TOKEN as password (any user name) or bearer.")
+            response.headers["WWW-Authenticate"] = REALM
+            return response
+        return None
+
+    @bp.after_request
+    def private(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @bp.errorhandler(BadRange)
+    def bad_range(exc: BadRange) -> Response:
+        return _plain(400, str(exc))
+
+    def report() -> UsageReport:
+        first, last = report_range(request.args.to_dict(), clock.now().date())
+        if usage is not None:
+            usage.flush()
+        return usage_report(store, first, last)
+
+    @bp.get("/admin/ai-usage.json")
+    def usage_json() -> Response:
+        return jsonify(report().to_dict())
+
+    @bp.get("/admin/ai-usage")
+    def usage_page() -> Response:
+        shown = report()
+        first, last = shown.first, shown.last
+        span = last - first + timedelta(days=1)
+        html = render_template(
+            "admin_usage.html",
+            report=shown,
+            calls=calls_chart(shown.buckets, shown.bucket),
+            costs=cost_chart({name: s.cost_usd for name, s in shown.tenants.items()}),
+            single=first == last,
+            earlier=(first - span, last - span),
+            later=(first + span, last + span),
+        )
+        response = Response(html, content_type="text/html; charset=utf-8")
+        response.headers["Content-Security-Policy"] = _PAGE_POLICY
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return bp
+
+
+def _authorised(expected: str) -> bool:
+    auth = request.authorization
+    if auth is None:
+        return False
+    given = auth.password if auth.type == "basic" else auth.token if auth.type == "bearer" else None
+    if given is None:
+        return False
+    # Digests first: compare_digest is constant-time only for equal lengths, so not even the length leaks.
+    return hmac.compare_digest(hashlib.sha256(given.encode()).digest(), hashlib.sha256(expected.encode()).digest())
+
+
+def _plain(status: int, message: str) -> Response:
+    """Errors as JSON for the .json endpoint, as text for the page."""
+    if request.path.endswith(".json"):
+        response = jsonify(error=message)
+    else:
+        response = Response(message + "\n", content_type="text/plain; charset=utf-8")
+    response.status_code = status
+    return response

@@ -1,0 +1,110 @@
+"""Geometry for the dashboard's two server-rendered SVG charts: calls per hour (or day), stacked into
+cache hits and misses, and cost per diner. The template draws what these return; nothing here writes
+markup, so every label still passes through Jinja's escaping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from diner_agent.menu.usage.report import UsageBucket
+
+WIDTH = 720
+HEIGHT = 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 26  # room for the axis labels
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    kind: str  # "hit" | "miss" | "cost": the CSS class, and what the tests look for
+    key: str  # the hour, day or diner the bar is for
+    value: float
+    title: str  # the tooltip
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "middle"
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    labels: tuple[Label, ...]
+    gridlines: tuple[float, ...]  # y positions
+
+    @property
+    def empty(self) -> bool:
+        return not any(bar.value for bar in self.bars)
+
+
+def calls_chart(buckets: tuple[UsageBucket, ...], bucket: str) -> Chart:
+    """Stacked columns: cache hits at the bottom, misses on top; one column per hour (or day)."""
+    top = _nice_max(max((b.hits + b.misses for b in buckets), default=0))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(1, len(buckets))
+    bar_w = max(1.0, slot * 0.72)
+    bars: list[Bar] = []
+    labels: list[Label] = []
+    every = max(1, round(len(buckets) / 12))  # at most about a dozen time labels
+    for i, b in enumerate(buckets):
+        x = LEFT + i * slot + (slot - bar_w) / 2
+        key = b.start.strftime("%Y-%m-%dT%H:00Z") if bucket == "hour" else b.start.date().isoformat()
+        hit_h = plot_h * b.hits / top
+        miss_h = plot_h * b.misses / top
+        base = TOP + plot_h
+        bars.append(Bar(x, base - hit_h, bar_w, hit_h, "hit", key, b.hits, f"{key}: {b.hits} cache hits"))
+        bars.append(Bar(x, base - hit_h - miss_h, bar_w, miss_h, "miss", key, b.misses, f"{key}: {b.misses} misses"))
+        if i % every == 0:
+            text = b.start.strftime("%H:00") if bucket == "hour" else b.start.strftime("%b %d")
+            labels.append(Label(x + bar_w / 2, HEIGHT - 8, text))
+    grid, axis = _grid(top, plot_h)
+    return Chart(WIDTH, HEIGHT, tuple(bars), tuple(labels + axis), grid)
+
+
+def cost_chart(costs: dict[str, float]) -> Chart:
+    """Horizontal bars, one per diner, longest for the most expensive."""
+    row, gap = 22, 8
+    name_w = 150
+    height = TOP + max(1, len(costs)) * (row + gap) + 4
+    plot_w = WIDTH - name_w - 90
+    top = max(costs.values(), default=0.0) or 1.0
+    bars, labels = [], []
+    for i, (tenant, cost) in enumerate(sorted(costs.items(), key=lambda kv: (-kv[1], kv[0]))):
+        y = TOP + i * (row + gap)
+        width = plot_w * cost / top
+        bars.append(Bar(name_w, y, width, row, "cost", tenant, cost, f"{tenant}: ${cost:.6f}"))
+        labels.append(Label(name_w - 8, y + row * 0.7, tenant, "end"))
+        labels.append(Label(name_w + width + 6, y + row * 0.7, f"${cost:.6f}", "start"))
+    return Chart(WIDTH, height, tuple(bars), tuple(labels), ())
+
+
+def _nice_max(value: int) -> int:
+    """The smallest 1, 2 or 5 times a power of ten at or above `value` (at least 1), for round gridlines."""
+    scale = 1
+    while True:
+        for step in (1, 2, 5):
+            if step * scale >= value:
+                return step * scale
+        scale *= 10
+
+
+def _grid(top: int, plot_h: float) -> tuple[tuple[float, ...], list[Label]]:
+    lines, labels = [], []
+    for i in range(5):
+        value = top * i / 4
+        if value != int(value) and i not in (0, 4):
+            continue
+        y = TOP + plot_h - plot_h * i / 4
+        lines.append(y)
+        labels.append(Label(LEFT - 6, y + 4, f"{value:g}", "end"))
+    return tuple(lines), labels
