@@ -6,7 +6,8 @@ It builds the app on a temporary SQLite file with the demo diner, sends a few si
 the Flask test client so caches are as warm as a running server's, then profiles one more
 (`sys.setprofile`, every Python call). For each call into a project module it finds the nearest project
 frame above it (library frames in between, such as Flask or SQLAlchemy, are skipped) and counts a
-boundary crossing when the two modules differ. Printed: the project modules the SMS ran code in, in
+boundary crossing when the two modules differ. Methods that dataclasses generate (a record's
+`__init__`) are not counted: they are values being built, not code crossing a boundary. Printed: the project modules the SMS ran code in, in
 the order it first entered them; how many crossings; the distinct arrows (caller module -> callee
 module); and the arrows between packages. A script, not a test: nothing here is asserted.
 """
@@ -21,6 +22,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+from sqlalchemy import Engine, event
 from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +67,10 @@ def _post(client, text: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _module(frame) -> str | None:  # type: ignore[no-untyped-def]
+    """The project module whose written code `frame` runs; None for libraries and for the methods
+    dataclasses generate (`__init__`, `__eq__`: exec'd from a string, no code anyone wrote)."""
+    if not frame.f_code.co_filename.endswith(".py"):
+        return None
     name = frame.f_globals.get("__name__", "")
     return name if name == PACKAGE or name.startswith(PACKAGE + ".") else None
 
@@ -99,11 +105,18 @@ def trace(client, text: str) -> dict:  # type: ignore[no-untyped-def]
         if caller is not None and caller != callee:
             arrows[(caller, callee)] += 1
 
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement.split(None, 1)[0].upper())
+
+    event.listen(Engine, "before_cursor_execute", count)
     sys.setprofile(profile)
     try:
         reply = _post(client, text)
     finally:
         sys.setprofile(None)
+        event.remove(Engine, "before_cursor_execute", count)
     packages: Counter[tuple[str, str]] = Counter()
     for (a, b), n in arrows.items():
         if _package(a) != _package(b):
@@ -116,6 +129,8 @@ def trace(client, text: str) -> dict:  # type: ignore[no-untyped-def]
         "module_count": len(entered),
         "crossings": sum(arrows.values()),
         "distinct_arrows": len(arrows),
+        "sql_statements": len(statements),
+        "sql": dict(Counter(statements)),
         "outside_reader": {
             "modules": [m for m in entered if not _in_reader(m)],
             "module_count": sum(1 for m in entered if not _in_reader(m)),
@@ -164,6 +179,7 @@ def main() -> None:
         f"  {result['module_count']} project modules, {result['crossings']} module boundary crossings "
         f"({result['distinct_arrows']} distinct caller -> callee arrows)"
     )
+    print(f"  {result['sql_statements']} SQL statements: {result['sql']} (COMMIT is not a statement here)")
     outside = result["outside_reader"]
     print(
         f"  without the reading pipeline's insides: {outside['module_count']} modules, "

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 from diner_agent.commands.model import Channel, Inbound
 from diner_agent.commands.unit_of_work import Menus
-from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.records import Actor, MenuSnapshot, TenantInfo
 
 WEB_OWNER = "owner"  # the web chat's token is the owner's: whoever holds it acts as the owner
@@ -41,10 +40,7 @@ class Addressed:
     snapshot: MenuSnapshot
     inbound: Inbound
     actor: Actor | None
-
-    @property
-    def tenant(self) -> TenantInfo:
-        return self.snapshot.tenant
+    tenant: TenantInfo  # the snapshot's
 
     def saying(self, text: str, message_id: str | None = None) -> Addressed:
         """The same diner and sender with another text (the web chat knows its diner before its body)."""
@@ -54,16 +50,12 @@ class Addressed:
 
 def address(menus: Menus, message: Message) -> Addressed | None:
     """The diner and the sender of `message`, or None when no diner has that address."""
-    tenant = menus.tenant_at(message.channel, message.address)
-    if tenant is None:
-        return None
-    try:
-        snapshot = menus.snapshot(tenant.id)
-    except UnknownTenant:  # removed since the lookup
+    snapshot = menus.snapshot_at(message.channel, message.address)
+    if snapshot is None:
         return None
     web = message.channel == "web"
     inbound = Inbound(
-        tenant.id,
+        snapshot.tenant.id,
         message.channel,
         WEB_OWNER if web else message.sender,
         message.text,
@@ -72,7 +64,7 @@ def address(menus: Menus, message: Message) -> Addressed | None:
         sender_name=message.sender_name,
         pending_id=message.pending_id,
     )
-    return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot))
+    return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
 
 
 def addressed_inbound(inbound: Inbound, snapshot: MenuSnapshot) -> Addressed:
@@ -86,7 +78,7 @@ def addressed_inbound(inbound: Inbound, snapshot: MenuSnapshot) -> Addressed:
         inbound.sender_name,
         inbound.pending_id,
     )
-    return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot))
+    return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
 
 
 def actor_for(inbound: Inbound, snapshot: MenuSnapshot) -> Actor | None:

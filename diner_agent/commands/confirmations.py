@@ -26,47 +26,24 @@ _DONE = {
 }
 
 
-def ask(turn: Turn, meaning: Understanding) -> Reply:
-    """Hold the changes for a YES, saying what they would do."""
+def ask(turn: Turn, meaning: Understanding, uow: UnitOfWork) -> Reply:
+    """Hold the changes for a YES, saying what they would do (the sender's older request is superseded)."""
     lead = "Did you mean:" if "fuzzy" in meaning.reasons or "llm" in meaning.reasons else "Please confirm:"
-
-    def hold(uow: UnitOfWork) -> Reply:
-        changes = preview_all(meaning.commands, turn.snapshot, turn.now, turn.local.date())
-        lines = change_lines(changes, turn.tenant, turn.local)
-        prompt = fit(join([lead, *lines, CONFIRM_HINT]))
-        pending = uow.pending.create([c.contract() for c in meaning.commands], prompt, CONFIRM_TTL)
-        return Reply(prompt, "confirm", pending_id=pending.id)
-
-    return turn.write(hold)
+    changes = preview_all(meaning.commands, turn.snapshot, turn.now, turn.local.date())
+    prompt = fit(join([lead, *change_lines(changes, turn.tenant, turn.local), CONFIRM_HINT]))
+    pending = uow.pending.create([c.contract() for c in meaning.commands], prompt, CONFIRM_TTL)
+    return Reply(prompt, "confirm", pending_id=pending.id)
 
 
-def confirm(turn: Turn, meaning: Understanding | None = None) -> Reply:
-    """YES: apply what the sender's latest request (or the clicked one) holds."""
-    return _answer(turn, yes=True)
-
-
-def cancel(turn: Turn, meaning: Understanding | None = None) -> Reply:
-    """NO: drop it, changing nothing."""
-    return _answer(turn, yes=False)
-
-
-def clicked(turn: Turn) -> Reply:
-    """A Confirm / Cancel button, which names the request it answers."""
-    return _answer(turn, yes=turn.inbound.text.strip().lower() in ("confirm", "yes"))
-
-
-def _answer(turn: Turn, *, yes: bool) -> Reply:
+def answer(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
+    """YES / NO to the sender's latest request, or a Confirm / Cancel button (which names its request):
+    applied or dropped exactly once."""
+    assert uow is not None
+    if meaning is not None:
+        yes = meaning.commands[0].action == "confirm"
+    else:
+        yes = turn.inbound.text.strip().lower() in ("confirm", "yes")
     pending_id = turn.inbound.pending_id
-
-    def close(uow: UnitOfWork, text: str) -> None:
-        pending = uow.pending.get(pending_id)
-        if pending is not None and pending.status == "pending":
-            uow.pending.resolve(pending.id, "failed", text)
-
-    return turn.write(lambda uow: _resolve(turn, uow, yes, pending_id), failed=close)
-
-
-def _resolve(turn: Turn, uow: UnitOfWork, yes: bool, pending_id: str | None) -> Reply:
     pending = uow.pending.get(pending_id)
     if pending is None or (pending_id is None and pending.status != "pending"):
         return Reply("Nothing is waiting for a YES or NO.", "info")
@@ -92,3 +69,10 @@ def _resolve(turn: Turn, uow: UnitOfWork, yes: bool, pending_id: str | None) -> 
     text = done_text(apply_all(uow, commands, turn.snapshot, local.date()), turn.tenant, local)
     uow.pending.resolve(pending.id, "applied", text)
     return Reply(text, "applied", undo=True)
+
+
+def close_failed(turn: Turn, uow: UnitOfWork, text: str) -> None:
+    """The request could not be applied: it is answered as failed, so it cannot be tried again."""
+    pending = uow.pending.get(turn.inbound.pending_id)
+    if pending is not None and pending.status == "pending":
+        uow.pending.resolve(pending.id, "failed", text)

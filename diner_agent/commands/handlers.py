@@ -1,6 +1,6 @@
 """The command service's handlers: one function per command kind, looked up in `HANDLERS` by the action of
-the first command a text was read as. Every handler answers through the Turn, so the reply is recorded
-under the message id, and writes only through the unit of work.
+the first command a text was read as. The service runs each in one unit of work with the message's
+recorded reply (service.py); a handler writes only through that unit of work.
 
 A text may hold several changes ("86 the meatloaf, coffee 2.75"): they are checked, asked about or
 applied together, in one unit of work, whichever change kind comes first.
@@ -8,20 +8,17 @@ applied together, in one unit of work, whichever change kind comes first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from diner_agent.commands import confirmations, permissions, undo
 from diner_agent.commands.apply import apply_all
 from diner_agent.commands.change_text import done_text
-from diner_agent.commands.model import Command, Reply
+from diner_agent.commands.model import Reply
 from diner_agent.commands.replies import HELP, STAFF_HELP, hours_summary, menu_summary, moment
-from diner_agent.commands.turn import Turn
+from diner_agent.commands.turn import Handler, Turn
 from diner_agent.commands.understand import Understanding
 from diner_agent.commands.unit_of_work import UnitOfWork
 from diner_agent.menu.records import MenuSnapshot
-
-Handler = Callable[[Turn, Understanding], Reply]
 
 # Changes whose handlers come with later work (specials and menu edits): until then they are refused.
 _NOT_YET = {
@@ -32,16 +29,16 @@ _NOT_YET = {
 }
 
 
-def show_help(turn: Turn, meaning: Understanding) -> Reply:
-    return turn.remember(Reply(HELP if turn.actor.role == "owner" else STAFF_HELP))
+def show_help(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
+    return Reply(HELP if turn.actor.role == "owner" else STAFF_HELP)
 
 
-def show_menu(turn: Turn, meaning: Understanding) -> Reply:
-    return turn.remember(Reply(menu_summary(turn.snapshot, turn.menu_link)))
+def show_menu(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
+    return Reply(menu_summary(turn.snapshot, turn.menu_link))
 
 
-def show_hours(turn: Turn, meaning: Understanding) -> Reply:
-    return turn.remember(Reply(hours_text(turn.snapshot, turn.local)))
+def show_hours(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
+    return Reply(hours_text(turn.snapshot, turn.local))
 
 
 def hours_text(snapshot: MenuSnapshot, local_now: datetime) -> str:
@@ -54,47 +51,45 @@ def hours_text(snapshot: MenuSnapshot, local_now: datetime) -> str:
     return hours_summary(snapshot, local_now, note)
 
 
-def change(turn: Turn, meaning: Understanding) -> Reply:
+def change(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
     """Changes to the menu, the hours or the diner's opening: refused, held for a YES, or applied now."""
-    unsupported = next((c for c in meaning.commands if c.action in _NOT_YET), None)
-    if unsupported is not None:
-        return not_yet_supported(turn, meaning)
+    assert meaning is not None and uow is not None
+    if any(c.action in _NOT_YET for c in meaning.commands):
+        return not_yet_supported(turn, meaning, uow)
     refused = permissions.refusal(turn.actor, meaning.commands)
     if refused is not None:
-        return turn.remember(Reply(refused, "refused"))
+        return Reply(refused, "refused")
     if meaning.needs_confirmation:
-        return confirmations.ask(turn, meaning)
-    return apply_now(turn, meaning.commands)
+        return confirmations.ask(turn, meaning, uow)
+    local = uow.now.astimezone(turn.local.tzinfo)
+    changes = apply_all(uow, meaning.commands, turn.snapshot, local.date())
+    return Reply(done_text(changes, turn.tenant, local), "applied", undo=any(c.changed for c in changes))
 
 
-def apply_now(turn: Turn, commands: Sequence[Command]) -> Reply:
-    def work(uow: UnitOfWork) -> Reply:
-        local = uow.now.astimezone(turn.local.tzinfo)
-        changes = apply_all(uow, commands, turn.snapshot, local.date())
-        return Reply(done_text(changes, turn.tenant, local), "applied", undo=any(c.changed for c in changes))
-
-    return turn.write(work)
-
-
-def not_yet_supported(turn: Turn, meaning: Understanding) -> Reply:
+def not_yet_supported(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
+    assert meaning is not None
     first = next(c for c in meaning.commands if c.action in _NOT_YET)
-    return turn.remember(Reply(f"{_NOT_YET[first.action]} Nothing changed.", "invalid"))
+    return Reply(f"{_NOT_YET[first.action]} Nothing changed.", "invalid")
 
 
+_CHANGE = Handler(change)
+_ANSWER_PENDING = Handler(confirmations.answer, failed=confirmations.close_failed)
 HANDLERS: dict[str, Handler] = {
-    "confirm": confirmations.confirm,
-    "cancel": confirmations.cancel,
-    "undo": undo.undo,
-    "help": show_help,
-    "show_menu": show_menu,
-    "show_hours": show_hours,
-    "update_price": change,
-    "toggle_available": change,
-    "change_hours": change,
-    "close_emergency": change,
-    "reopen": change,
-    "add_special": not_yet_supported,
-    "add_item": not_yet_supported,
-    "rename_item": not_yet_supported,
-    "remove_item": not_yet_supported,
+    "confirm": _ANSWER_PENDING,
+    "cancel": _ANSWER_PENDING,
+    "undo": Handler(undo.undo),
+    "help": Handler(show_help, writes=False),
+    "show_menu": Handler(show_menu, writes=False),
+    "show_hours": Handler(show_hours, writes=False),
+    "update_price": _CHANGE,
+    "toggle_available": _CHANGE,
+    "change_hours": _CHANGE,
+    "close_emergency": _CHANGE,
+    "reopen": _CHANGE,
+    "add_special": Handler(not_yet_supported, writes=False),
+    "add_item": Handler(not_yet_supported, writes=False),
+    "rename_item": Handler(not_yet_supported, writes=False),
+    "remove_item": Handler(not_yet_supported, writes=False),
 }
+# A Confirm / Cancel button names the request it answers (Inbound.pending_id).
+CLICKED = _ANSWER_PENDING

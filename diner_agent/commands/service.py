@@ -4,28 +4,36 @@ A channel hands over a Message as it received it; `address` finds the diner and 
 replies. Order of business: a message id seen before gets its stored reply and changes nothing; the
 sender must hold a role; a Slack button answers its confirmation; anything else is understood
 (grammar first, a model only for what the grammar cannot read, and only for owners) and handed to the
-handler of its first command's kind (handlers.py). Every change, its audit entries and the reply
-commit in one unit of work together with the message id (turn.py), so a retry can never apply
-anything twice and a crash can never leave half a change.
+handler of its first command's kind (handlers.py).
+
+Idempotency lives in one place, `_reply`: in one unit of work it runs the handler and records the
+message id with its reply; when the id was answered before (a retry, on this or another worker) the
+work is rolled back and the stored reply sent again. So a retry can never apply anything twice and a
+crash can never leave half a change. An ApplyError from the handler rolls it all back too, and is
+answered, and recorded, as "Nothing changed".
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from diner_agent.clock import Clock
-from diner_agent.commands import addressing, confirmations
+from diner_agent.commands import addressing
 from diner_agent.commands.addressing import Addressed, Message
-from diner_agent.commands.handlers import HANDLERS
+from diner_agent.commands.apply import ApplyError
+from diner_agent.commands.handlers import CLICKED, HANDLERS
 from diner_agent.commands.language_model import Llm, LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.llm_parse import LlmParser
 from diner_agent.commands.model import Inbound, Reply
 from diner_agent.commands.preview import preview
 from diner_agent.commands.replies import fit
-from diner_agent.commands.turn import Turn
+from diner_agent.commands.turn import Handler, Turn, reply_with
 from diner_agent.commands.understand import Understanding, understand
-from diner_agent.commands.unit_of_work import Menus
+from diner_agent.commands.unit_of_work import Menus, UnitOfWork
 from diner_agent.menu.errors import UnknownTenant
+from diner_agent.menu.records import Actor
 
 log = logging.getLogger(__name__)
 
@@ -54,24 +62,22 @@ class CommandService:
         """The diner `message` was sent to and who sent it (None: no diner has that address)."""
         return addressing.address(self.menus, message)
 
-    def answer(self, addressed: Addressed, *, deadline: float | None = None) -> Reply:
+    def answer(self, addressed: Addressed, deadline: float | None = None) -> Reply:
         """Answer one message; never raises for anything a sender can put in a message.
 
         A message id seen before is caught where the message is recorded, inside the one unit of work
         (exact across workers); only before a model is asked is it looked up early, to not pay a model
         twice for a provider's retry. `deadline` (clock.monotonic()) bounds the model."""
-        turn = Turn(self.menus, addressed, self.clock.now(), self.menu_link(addressed.tenant.id))
+        turn = self._turn(addressed)
         inbound = addressed.inbound
         if addressed.actor is None:
-            name = turn.tenant.name
-            return turn.remember(
-                Reply(f"Sorry, you're not on {name}'s staff list, so I can't change anything.", "refused")
-            )
+            refusal = f"Sorry, you're not on {turn.tenant.name}'s staff list, so I can't change anything."
+            return self._reply(turn, reply_with(Reply(refusal, "refused")))
         text = inbound.text or ""
         if len(text) > MAX_TEXT:
-            return turn.remember(Reply("That text is too long; send one change per text.", "invalid"))
+            return self._reply(turn, reply_with(Reply("That text is too long; send one change per text.", "invalid")))
         if inbound.pending_id:
-            return confirmations.clicked(turn)
+            return self._reply(turn, CLICKED)
         meaning = understand(text, turn.snapshot, turn.now)
         if meaning.model_may_help and self.reader is not None and turn.actor.role == "owner":
             stored = self.menus.processed_reply(inbound.channel, inbound.message_id) if inbound.message_id else None
@@ -79,8 +85,8 @@ class CommandService:
                 return Reply(stored, "info", duplicate=True)
             meaning = understand(text, turn.snapshot, turn.now, llm=self.reader, deadline=deadline)
         if not meaning.commands:
-            return turn.remember(Reply(fit(meaning.reply or ""), "unknown"))
-        return HANDLERS[meaning.commands[0].action](turn, meaning)
+            return self._reply(turn, reply_with(Reply(fit(meaning.reply or ""), "unknown")))
+        return self._reply(turn, HANDLERS[meaning.commands[0].action], meaning)
 
     def handle(self, inbound: Inbound, *, deadline: float | None = None) -> Reply:
         """Answer an Inbound whose diner the caller already knows (the CLI, workers, tests)."""
@@ -96,8 +102,54 @@ class CommandService:
         snapshot = self.menus.snapshot(tenant_id)
         return preview(text, snapshot, self.clock.now(), reader=reader, menu_link=self.menu_link(tenant_id))
 
+    def _turn(self, addressed: Addressed) -> Turn:
+        inbound, tenant = addressed.inbound, addressed.tenant
+        actor = addressed.actor or Actor(f"{inbound.channel}:{inbound.sender}", None, "none", inbound.channel)
+        now = self.clock.now()
+        local = now.astimezone(ZoneInfo(tenant.timezone))
+        return Turn(inbound, addressed.snapshot, tenant, actor, now, local, self.menu_link(tenant.id))
+
     def menu_link(self, tenant_id: str) -> str | None:
         return f"{self.public_base_url}/menu/{tenant_id}" if self.public_base_url else None
+
+    # --- the one step that records a message's reply ------------------------------------------------------
+
+    def _reply(self, turn: Turn, handler: Handler, meaning: Understanding | None = None) -> Reply:
+        message_id = turn.inbound.message_id
+        if not handler.writes and not message_id:
+            return handler.answer(turn, meaning, None)  # nothing to write, nothing to record
+        try:
+            return self._once(turn, lambda uow: handler.answer(turn, meaning, uow))
+        except ApplyError as exc:
+            text = fit(f"{exc} Nothing changed.")
+        failed = handler.failed
+        if failed is None and not message_id:
+            return Reply(text, "invalid")
+
+        def refuse(uow: UnitOfWork) -> Reply:
+            if failed is not None:
+                failed(turn, uow, text)
+            return Reply(text, "invalid")
+
+        return self._once(turn, refuse)
+
+    def _once(self, turn: Turn, work: Callable[[UnitOfWork], Reply]) -> Reply:
+        """`work` and its reply, recorded under the message id, in one unit of work."""
+        inbound = turn.inbound
+        channel, message_id = inbound.channel, inbound.message_id
+        try:
+            with self.menus.unit_of_work(turn.tenant.id, turn.actor, message_id=message_id) as uow:
+                reply = work(uow)
+                if message_id and not uow.inbox.record(channel, message_id, reply.text):
+                    raise _AnsweredBefore  # roll back this attempt's writes
+        except _AnsweredBefore:
+            stored = self.menus.processed_reply(channel, message_id or "")
+            return Reply(stored or "", "info", duplicate=True)
+        return reply
+
+
+class _AnsweredBefore(Exception):
+    """The message id was recorded by an earlier (or concurrent) delivery of the same message."""
 
 
 def model_reader(llm: Llm) -> LlmReader:

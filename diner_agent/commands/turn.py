@@ -1,9 +1,9 @@
-"""One message being answered: what every handler gets, and the one step that records its reply.
+"""One message being answered (a Turn), and the handlers that answer each kind of command.
 
-`Turn.write(work)` is where idempotency lives: in one unit of work it claims the message id (a retry
-gets the stored reply and nothing is applied), runs the handler's writes and records the reply, so a
-retry can never apply anything twice and a crash can never leave half a change. An ApplyError from
-the work rolls all of it back and is answered, and recorded, as "Nothing changed".
+A Turn is built once per message by the service, with everything a handler reads: the message, the
+diner's snapshot, who sent it, and the moment, in UTC and in the diner's own time zone. A Handler is
+one function per command kind plus what the service needs to know to run it: whether it writes, and
+what to undo elsewhere when its changes could not be applied.
 """
 
 from __future__ import annotations
@@ -11,82 +11,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from diner_agent.commands.addressing import Addressed
-from diner_agent.commands.apply import ApplyError
 from diner_agent.commands.model import Inbound, Reply
-from diner_agent.commands.replies import fit
-from diner_agent.commands.unit_of_work import Menus, UnitOfWork
+from diner_agent.commands.understand import Understanding
+from diner_agent.commands.unit_of_work import UnitOfWork
 from diner_agent.menu.records import Actor, MenuSnapshot, TenantInfo
 
-Work = Callable[[UnitOfWork], Reply]
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Turn:
-    menus: Menus
-    addressed: Addressed
+    """Built by the service (`CommandService._turn`) once per message."""
+
+    inbound: Inbound
+    snapshot: MenuSnapshot
+    tenant: TenantInfo
+    # The sender; one with no role when they may not use this diner's bot (their replies are still
+    # recorded, under the channel's own name for them).
+    actor: Actor
     now: datetime
+    local: datetime  # now in the diner's time zone
     menu_link: str | None = None
 
-    @property
-    def inbound(self) -> Inbound:
-        return self.addressed.inbound
 
-    @property
-    def snapshot(self) -> MenuSnapshot:
-        return self.addressed.snapshot
+# answer(turn, meaning, uow): the unit of work is None only for a handler that does not write, run for a
+# message without an id (nothing to record either).
+Answer = Callable[[Turn, Understanding | None, UnitOfWork | None], Reply]
+Failed = Callable[[Turn, UnitOfWork, str], None]
 
-    @property
-    def tenant(self) -> TenantInfo:
-        return self.addressed.snapshot.tenant
 
-    @property
-    def actor(self) -> Actor:
-        """The sender; one with no role when they may not use this diner's bot (their replies are still
-        recorded, under the channel's own name for them)."""
-        actor = self.addressed.actor
-        if actor is None:
-            inbound = self.inbound
-            return Actor(f"{inbound.channel}:{inbound.sender}", None, "none", inbound.channel)
-        return actor
+@dataclass(frozen=True, slots=True)
+class Handler:
+    answer: Answer
+    writes: bool = True
+    # When `answer` raised ApplyError (its unit of work rolled back): runs in the fresh unit of work that
+    # records the refusal, with the refusal's text.
+    failed: Failed | None = None
 
-    @property
-    def local(self) -> datetime:
-        """Now in the diner's own time zone."""
-        return self.now.astimezone(ZoneInfo(self.tenant.timezone))
 
-    def remember(self, reply: Reply) -> Reply:
-        """A reply that changes nothing, recorded under the message id so that a retry gets it again."""
-        if not self.inbound.message_id:
-            return reply
-        return self.write(lambda _uow: reply)
-
-    def write(self, work: Work, *, failed: Callable[[UnitOfWork, str], None] | None = None) -> Reply:
-        """Run `work` in one unit of work together with recording its reply. When it raises ApplyError,
-        `failed(uow, reply_text)` runs instead, in a fresh unit of work that records the refusal."""
-        try:
-            return self._once(work)
-        except ApplyError as exc:
-            text = fit(f"{exc} Nothing changed.")
-        if failed is None and not self.inbound.message_id:
-            return Reply(text, "invalid")
-
-        def refuse(uow: UnitOfWork) -> Reply:
-            if failed is not None:
-                failed(uow, text)
-            return Reply(text, "invalid")
-
-        return self._once(refuse)
-
-    def _once(self, work: Work) -> Reply:
-        inbound = self.inbound
-        channel, message_id = inbound.channel, inbound.message_id
-        with self.menus.unit_of_work(self.tenant.id, self.actor, message_id=message_id) as uow:
-            if message_id and not uow.inbox.claim(channel, message_id):
-                return Reply(uow.inbox.reply_to(channel, message_id) or "", "info", duplicate=True)
-            reply = work(uow)
-            if message_id:
-                uow.inbox.set_reply(channel, message_id, reply.text)
-        return reply
+def reply_with(reply: Reply) -> Handler:
+    """A handler that only says `reply` (recorded under the message id like any other)."""
+    return Handler(lambda _turn, _meaning, _uow: reply, writes=False)

@@ -17,15 +17,13 @@ from diner_agent.menu.records import AuditRecord, Change
 UNDO_WINDOW = timedelta(hours=24)
 
 
-def undo(turn: Turn, meaning: Understanding | None = None) -> Reply:
-    def revert(uow: UnitOfWork) -> Reply:
-        batch = uow.audit.last_batch(UNDO_WINDOW)
-        if not batch:
-            return Reply("You have no change from the last 24 hours to undo.", "info")
-        lines = [applied(c, turn.tenant, turn.local) for c in undo_batch(uow, batch) if c.changed]
-        return Reply(fit(join(["Undone.", *lines])), "applied")
-
-    return turn.write(revert)
+def undo(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
+    assert uow is not None
+    batch = uow.audit.last_batch(UNDO_WINDOW)
+    if not batch:
+        return Reply("You have no change from the last 24 hours to undo.", "info")
+    lines = [applied(c, turn.tenant, turn.local) for c in undo_batch(uow, batch) if c.changed]
+    return Reply(fit(join(["Undone.", *lines])), "applied")
 
 
 def undo_batch(uow: UnitOfWork, batch: list[AuditRecord]) -> list[Change]:

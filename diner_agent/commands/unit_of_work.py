@@ -23,20 +23,16 @@ from diner_agent.menu.records import (
     MenuItem,
     MenuSnapshot,
     PendingRecord,
-    TenantInfo,
 )
 
 
 class Inbox(Protocol):
     """Inbound message ids already handled, with the reply each got (so a retry gets the same one)."""
 
-    def claim(self, channel: str, message_id: str) -> bool:
-        """Record the id; False when it was already handled (by this or a concurrent worker)."""
+    def record(self, channel: str, message_id: str, reply: str) -> bool:
+        """Record the id with its reply; False when it was already answered (by this or a concurrent
+        worker), and then the unit of work must not commit (its writes would apply a retry)."""
         ...
-
-    def reply_to(self, channel: str, message_id: str) -> str | None: ...
-
-    def set_reply(self, channel: str, message_id: str, reply: str) -> None: ...
 
 
 class ItemEdits(Protocol):
@@ -76,13 +72,8 @@ class ScheduleEdits(Protocol):
 class AuditTrail(Protocol):
     """Who changed what, in batches (one per unit of work), and undo of a batch."""
 
-    @property
-    def batch_id(self) -> str: ...
-
-    @property
-    def changes(self) -> list[Change]:
-        """The changes of this unit of work so far, in order."""
-        ...
+    batch_id: str
+    changes: list[Change]  # this unit of work's, in order
 
     def last_batch(self, within: timedelta) -> list[AuditRecord]:
         """The actor's latest batch within `within` that is not undone (oldest entry first)."""
@@ -112,30 +103,20 @@ class PendingConfirmations(Protocol):
 
 
 class UnitOfWork(Protocol):
-    @property
-    def now(self) -> datetime: ...
-
-    @property
-    def inbox(self) -> Inbox: ...
-
-    @property
-    def items(self) -> ItemEdits: ...
-
-    @property
-    def schedule(self) -> ScheduleEdits: ...
-
-    @property
-    def audit(self) -> AuditTrail: ...
-
-    @property
-    def pending(self) -> PendingConfirmations: ...
+    now: datetime  # the one instant every change in it is stamped with
+    inbox: Inbox
+    items: ItemEdits
+    schedule: ScheduleEdits
+    audit: AuditTrail
+    pending: PendingConfirmations
 
 
 class Menus(Protocol):
     """The store as the command layer sees it: reads hand out frozen records, writes go through units of work."""
 
-    def tenant_at(self, channel: str, address: str) -> TenantInfo | None:
-        """The diner a message on `channel` was sent to: its SMS number, Slack team id or web-chat token."""
+    def snapshot_at(self, channel: str, address: str) -> MenuSnapshot | None:
+        """The current snapshot of the diner a message on `channel` was sent to (its SMS number, Slack team
+        id or web-chat token); None when no diner has that address."""
         ...
 
     def snapshot(self, tenant_id: str) -> MenuSnapshot:

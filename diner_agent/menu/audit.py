@@ -6,6 +6,7 @@ is marked undone by the undo's batch, so a second UNDO reaches the batch before 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import and_, bindparam, insert, select, update
@@ -19,25 +20,18 @@ _AUDIT = insert(m.AuditEntry)
 _BUMP_VERSION = update(m.Tenant).where(m.Tenant.id == bindparam("b_tenant")).values(version=m.Tenant.version + 1)
 
 
+@dataclass(slots=True)
 class SqlAuditTrail:
-    def __init__(self, txn: Transaction) -> None:
-        self._txn = txn
-        self._changes: list[Change] = []
-        self._undoing = False
-
-    @property
-    def batch_id(self) -> str:
-        return self._txn.batch_id
-
-    @property
-    def changes(self) -> list[Change]:
-        return self._changes
+    _txn: Transaction
+    batch_id: str
+    changes: list[Change] = field(default_factory=list)  # this unit of work's, in order
+    _undoing: bool = False
 
     def record(self, change: Change, old: object, new: object) -> None:
         """Audit a change with the stored forms of its old and new values; the diner's version is bumped
         once, when the transaction ends (`finish`)."""
         txn = self._txn
-        self._changes.append(change)
+        self.changes.append(change)
         txn.flush()  # rows the ORM made (hours, closures) go first, in the order they happened
         txn.conn.execute(
             _AUDIT,
@@ -59,7 +53,7 @@ class SqlAuditTrail:
     def finish(self) -> None:
         """Before commit: mark the diner's menu as changed for every worker's cached snapshot."""
         self._txn.flush()
-        if self._changes:
+        if self.changes:
             self._txn.conn.execute(_BUMP_VERSION, {"b_tenant": self._txn.tenant_id})
 
     def last_batch(self, within: timedelta) -> list[AuditRecord]:

@@ -5,6 +5,8 @@ Each edit locks the item's row (Postgres), reads what it was, writes, and audits
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import and_, bindparam, select, update
 
 from diner_agent.menu import models as m
@@ -23,10 +25,10 @@ _SET_PRICE = update(m.Item).where(_THIS_ITEM).values(price_cents=bindparam("b_ce
 _SET_AVAILABLE = update(m.Item).where(_THIS_ITEM).values(available=bindparam("b_available"))
 
 
+@dataclass(slots=True)
 class SqlItemEdits:
-    def __init__(self, txn: Transaction, audit: SqlAuditTrail) -> None:
-        self._txn = txn
-        self._audit = audit
+    _txn: Transaction
+    _audit: SqlAuditTrail
 
     def _locked(self, item_id: int):  # type: ignore[no-untyped-def]
         row = self._txn.conn.execute(_ITEM_FOR_UPDATE, {"b_id": item_id, "b_tenant": self._txn.tenant_id}).first()

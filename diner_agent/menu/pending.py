@@ -7,6 +7,7 @@ At most one is waiting per person: a new one supersedes the older. Each is resol
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -16,9 +17,9 @@ from diner_agent.menu.records import PendingRecord
 from diner_agent.menu.transaction import Transaction
 
 
+@dataclass(slots=True)
 class SqlPending:
-    def __init__(self, txn: Transaction) -> None:
-        self._txn = txn
+    _txn: Transaction
 
     def create(self, commands: list[dict], prompt: str, ttl: timedelta) -> PendingRecord:
         txn = self._txn

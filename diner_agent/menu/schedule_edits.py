@@ -6,6 +6,7 @@ open until it is ended (reopen) or its `until` passes; a new one replaces the on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -24,10 +25,10 @@ def _intervals_json(intervals: tuple[Interval, ...] | None) -> list[list[str]] |
     return None if intervals is None else [list(i) for i in intervals]
 
 
+@dataclass(slots=True)
 class SqlScheduleEdits:
-    def __init__(self, txn: Transaction, audit: SqlAuditTrail) -> None:
-        self._txn = txn
-        self._audit = audit
+    _txn: Transaction
+    _audit: SqlAuditTrail
 
     # --- hours -----------------------------------------------------------------------------------------
 

@@ -71,6 +71,7 @@ _LOAD_STAFF = (
 _BY_SMS = _TENANT.where(m.Tenant.sms_number == bindparam("b_key"))
 _BY_SLACK = _TENANT.where(m.Tenant.slack_team == bindparam("b_key"))
 _BY_TOKEN = _TENANT.where(m.Tenant.web_token_hash == bindparam("b_key"))
+_BY_ADDRESS = {"sms": _BY_SMS, "slack": _BY_SLACK, "web": _BY_TOKEN}  # where each channel's messages are sent
 
 
 _LOCK_TENANT = select(m.Tenant.version).where(m.Tenant.id == bindparam("b_tenant")).with_for_update()
@@ -159,14 +160,6 @@ class MenuStore:
                 raise UnknownTenant(tenant_id)
         return token
 
-    def tenant_at(self, channel: str, address: str) -> TenantInfo | None:
-        """The diner a message on `channel` was sent to: its SMS number, Slack team id or web-chat token."""
-        if not address:
-            return None
-        lookup = {"sms": self.tenant_by_sms_number, "slack": self.tenant_by_slack_team, "web": self.tenant_by_token}
-        find = lookup.get(channel)
-        return find(address) if find is not None else None
-
     def staff(self, tenant_id: str) -> list[StaffMember]:
         return list(self.snapshot(tenant_id).staff)
 
@@ -176,11 +169,30 @@ class MenuStore:
         """The tenant's current menu, hours, closures and staff (cached while its version is unchanged)."""
         with self._reads.connect() as conn:
             version = conn.scalar(_VERSION, {"b_tenant": tenant_id})
-            if version is None:
-                raise UnknownTenant(tenant_id)
-            cached = self._snapshots.get(tenant_id)
-            if cached is not None and cached.tenant.version == version:
-                return cached
+        if version is None:
+            raise UnknownTenant(tenant_id)
+        return self._at_version(tenant_id, version)
+
+    def snapshot_at(self, channel: str, address: str) -> MenuSnapshot | None:
+        """The snapshot of the diner a message on `channel` was sent to (its SMS number, Slack team id or
+        web-chat token), or None. The row found carries the version, so a current cached snapshot costs
+        this one indexed read and nothing more."""
+        lookup = _BY_ADDRESS.get(channel)
+        if lookup is None or not address:
+            return None
+        row = self._one(lookup, {"b_key": hash_token(address) if channel == "web" else address})
+        if row is None:
+            return None
+        tenant = TenantInfo(*row)
+        try:
+            return self._at_version(tenant.id, tenant.version)
+        except UnknownTenant:  # removed since the lookup
+            return None
+
+    def _at_version(self, tenant_id: str, version: int) -> MenuSnapshot:
+        cached = self._snapshots.get(tenant_id)
+        if cached is not None and cached.tenant.version == version:
+            return cached
         snap = self._load_snapshot(tenant_id)
         with self._lock:
             current = self._snapshots.get(tenant_id)

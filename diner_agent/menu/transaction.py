@@ -7,7 +7,7 @@ filtered by `tenant_id`, so no operation can reach another diner's rows whatever
 
 from __future__ import annotations
 
-import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -16,17 +16,15 @@ from sqlalchemy.orm import Session
 from diner_agent.menu.records import Actor
 
 
+@dataclass(slots=True)
 class Transaction:
-    def __init__(
-        self, conn: Connection, tenant_id: str, actor: Actor, *, now: datetime, message_id: str | None
-    ) -> None:
-        self.conn = conn
-        self.tenant_id = tenant_id
-        self.actor = actor
-        self.now = now
-        self.message_id = message_id
-        self.batch_id = str(uuid.uuid4())
-        self._session: Session | None = None
+    conn: Connection
+    tenant_id: str
+    actor: Actor
+    now: datetime
+    message_id: str | None
+    batch_id: str  # the audit batch of this transaction's changes
+    _session: Session | None = None
 
     @property
     def session(self) -> Session:

@@ -6,6 +6,7 @@ everything at once; its parts share the one transaction.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -23,16 +24,13 @@ class SqlUnitOfWork:
     def __init__(
         self, conn: Connection, tenant_id: str, actor: Actor, *, now: datetime, message_id: str | None
     ) -> None:
-        self._txn = Transaction(conn, tenant_id, actor, now=now, message_id=message_id)
-        self.inbox = SqlInbox(self._txn)
-        self.audit = SqlAuditTrail(self._txn)
-        self.items = SqlItemEdits(self._txn, self.audit)
-        self.schedule = SqlScheduleEdits(self._txn, self.audit)
-        self.pending = SqlPending(self._txn)
-
-    @property
-    def now(self) -> datetime:
-        return self._txn.now
+        txn = Transaction(conn, tenant_id, actor, now, message_id, str(uuid.uuid4()))
+        self.now = now
+        self.inbox = SqlInbox(txn)
+        self.audit = SqlAuditTrail(txn, txn.batch_id)
+        self.items = SqlItemEdits(txn, self.audit)
+        self.schedule = SqlScheduleEdits(txn, self.audit)
+        self.pending = SqlPending(txn)
 
     def finish(self) -> None:
         """Called by MenuStore.unit_of_work() just before commit."""

@@ -15,8 +15,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from diner_agent.channels.sms.phone import mask
-from diner_agent.channels.sms.wire import sms_text
+from diner_agent.channels.sms.wire import mask, sms_text
 from diner_agent.config import Settings, secret_value
 
 log = logging.getLogger(__name__)

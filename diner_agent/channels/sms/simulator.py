@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import httpx
 from twilio.request_validator import RequestValidator
 
-from diner_agent.channels.sms.phone import to_e164
+from diner_agent.channels.sms.wire import to_e164
 from diner_agent.config import Settings, secret_value
 
 

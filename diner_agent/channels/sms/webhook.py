@@ -13,6 +13,7 @@ apologetic TwiML message, never a 5xx.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from flask import Blueprint, Response, request
 from twilio.request_validator import RequestValidator
@@ -20,7 +21,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from diner_agent.channels.followups import Followups
 from diner_agent.channels.sms.outbound import SmsSender
-from diner_agent.channels.sms.phone import mask
 from diner_agent.channels.sms.wire import (
     HELP_WORDS,
     HOLD_ON,
@@ -29,6 +29,7 @@ from diner_agent.channels.sms.wire import (
     OPT_OUT,
     carrier_keyword,
     inbound_message,
+    mask,
     public_help,
     twiml,
 )
@@ -88,9 +89,7 @@ def sms_blueprint(
             return None
         if keyword in HELP_WORDS and addressed.actor is None:
             return public_help(tenant)
-        reply = followups.answer(
-            lambda deadline: service.answer(addressed, deadline=deadline), budget, text_later(addressed)
-        )
+        reply = followups.answer(partial(service.answer, addressed), budget, text_later(addressed))
         if reply is None:  # still thinking: the answer follows by SMS
             log.info("SMS from %s to %s (MessageSid %s): answer not ready in %.0f s; texting it later.",
                      who, tenant.id, sid, budget)  # fmt: skip

@@ -1,15 +1,15 @@
-"""Twilio's wire format, as far as the SMS channel speaks it: the inbound form, the carrier keywords that
-must never reach the command parser, and TwiML replies in GSM-7 characters.
+"""Twilio's wire format, as far as the SMS channel speaks it: the inbound form with its phone numbers in
+E.164, the carrier keywords that must never reach the command parser, and TwiML replies in GSM-7.
 
-Pure functions, no I/O: the webhook (webhook.py) and outbound texts (outbound.py) both use them.
+Pure functions, no I/O: the webhook (webhook.py), outbound texts (outbound.py) and the simulator use them.
 """
 
 from __future__ import annotations
 
+import phonenumbers
 from flask import Response
 from twilio.twiml.messaging_response import MessagingResponse
 
-from diner_agent.channels.sms.phone import to_e164
 from diner_agent.commands.addressing import Message
 from diner_agent.commands.replies import fit
 from diner_agent.menu.records import TenantInfo
@@ -33,6 +33,21 @@ def inbound_message(form: dict[str, str]) -> Message:
     the sender's (`From`) the sender, both in E.164, and `MessageSid` the id Twilio's retries reuse."""
     sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "").replace("\x00", "")[:MAX_MESSAGE_ID]
     return Message("sms", to_e164(form.get("To")), to_e164(form.get("From")), form.get("Body") or "", sid or None)
+
+
+def to_e164(raw: str | None, default_region: str | None = None) -> str:
+    """`+15555550100` from any way of writing it; the input (trimmed) when it is not a phone number."""
+    raw = (raw or "").strip()
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        return raw
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask(phone: str) -> str:
+    """Enough of a number to tell senders apart in logs without writing the number down."""
+    return f"...{phone[-4:]}" if len(phone) > 4 else "..."
 
 
 def carrier_keyword(body: str) -> str | None:
