@@ -24,9 +24,8 @@ from werkzeug.datastructures import MultiDict
 
 from diner_agent.assembly import Assembly
 from diner_agent.channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
-from diner_agent.channels.sms.phone import to_e164
 from diner_agent.channels.sms.webhook import MAX_FORM_BYTES, SORRY
-from diner_agent.channels.sms.wire import MAX_SMS_CHARS
+from diner_agent.channels.sms.wire import MAX_SMS_CHARS, to_e164
 from diner_agent.commands import grammar
 from diner_agent.commands.chat.answers import CUT_OFF_NOTE
 from tests.integration.channels.webhooks import (

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from diner_agent.channels.sms.phone import mask, to_e164
 from diner_agent.channels.sms.simulator import fresh_message_sid, replies_from_twiml
-from diner_agent.channels.sms.wire import MAX_SMS_CHARS, carrier_keyword, sms_text, twiml
+from diner_agent.channels.sms.wire import MAX_SMS_CHARS, carrier_keyword, mask, sms_text, to_e164, twiml
 from diner_agent.commands.replies import to_gsm7
 
 
