@@ -5,7 +5,7 @@ message ids, the audit log, pending confirmations) in plain dicts and hands out 
 so the command service's rules can be unit tested without a database. A unit of work writes to a deep
 copy of the state, which replaces the state only when the unit of work ends without an exception (a
 rollback is simply dropping the copy); units of work of one FakeMenus run one at a time, as one diner's
-do on the real store. tests/integration/core/test_fake_store_agrees.py checks it answers as the store does.
+do on the real store. tests/integration/commands/test_fake_store_agrees.py checks it answers as the store does.
 
     menus = FakeMenus.loaded(clock, SAMPLE_TENANT, DEMO_TENANT)
 """

@@ -14,10 +14,7 @@ from diner_agent.channels.sms.simulator import SimulatorError, simulate_sms
 from diner_agent.cli import main
 from diner_agent.config import load_settings
 from tests.integration.channels.webhooks import (
-    BLUE_PLATE_NUMBER,
-    DANA,
     PUBLIC,
-    SAM,
     TWILIO_TOKEN,
     audit_count,
     command_body,
@@ -29,6 +26,7 @@ from tests.integration.channels.webhooks import (
     twilio_signature,
     twiml_messages,
 )
+from tests.sample import BLUE_PLATE_NUMBER, DANA, SAM
 
 
 def public_item(base: str, name: str) -> dict:

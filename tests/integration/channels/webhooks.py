@@ -20,17 +20,13 @@ from werkzeug.serving import make_server
 
 from diner_agent.assembly import Assembly
 from diner_agent.menu import models as m
+from tests.sample import BLUE_PLATE_NUMBER, DANA
 
 PAYLOADS = Path(__file__).resolve().parents[2] / "payloads"
 TWILIO_TOKEN = "test-twilio-auth-token-0123456789ab"
 SLACK_SECRET = "test-slack-signing-secret-8f7e6d5c"
 SLACK_BOT_TOKEN = "xoxb-test-0000-bot-token"
 PUBLIC = "https://diner.example"
-
-BLUE_PLATE_NUMBER = "+15555550100"
-DANA = "+15555550101"  # owner (Slack U0DANA)
-SAM = "+15555550102"  # staff (Slack U0SAM)
-STRANGER = "+15555559999"
 
 
 # --- Twilio ---------------------------------------------------------------------------------------

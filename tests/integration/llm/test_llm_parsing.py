@@ -8,16 +8,11 @@ import json
 import pytest
 
 from diner_agent.assembly import Assembly
-from diner_agent.commands.model import Inbound
 from tests.fakes.cloudflare import GATEWAY, OPENAI, WORKERS_AI, Fail, Malformed, Reply
+from tests.sample import DEMO_DANA, SAM, sms
 from tests.usage_rows import usage_rows
 
-DANA = "+15555550101"
 FREE_FORM = "could you make it so folks can't order the reuben anymore"
-
-
-def sms(text: str, sender: str = DANA) -> Inbound:
-    return Inbound("blue-plate", "sms", sender, text)
 
 
 def commands(*cmds: dict) -> Reply:
@@ -86,7 +81,7 @@ def test_the_eleventh_free_form_text_in_a_minute_is_limited(make_app, fake_cloud
     limited = service.handle(sms("hmm what should we do about table 10"))
     assert "try again in" in limited.text and "86 meatloaf" in limited.text
     assert len(fake_cloudflare.requests_to(GATEWAY)) == 10
-    other = service.handle(Inbound("demo-diner", "sms", "+15555550151", "hmm what about table 11"))
+    other = service.handle(sms("hmm what about table 11", sender=DEMO_DANA, tenant="demo-diner"))
     assert "try again" not in other.text
     assert len(fake_cloudflare.requests_to(GATEWAY)) == 11
 
@@ -147,6 +142,6 @@ def test_model_output_is_never_trusted(make_app, fake_cloudflare, answer, expect
 
 def test_staff_free_form_texts_do_not_spend_the_owners_ai_budget(make_app, fake_cloudflare):
     app = make_app()
-    reply = Assembly.of(app).service.handle(sms(FREE_FORM, sender="+15555550102"))
+    reply = Assembly.of(app).service.handle(sms(FREE_FORM, sender=SAM))
     assert reply.kind == "unknown"
     assert fake_cloudflare.requests_to(GATEWAY) == [] and fake_cloudflare.requests_to(OPENAI) == []

@@ -6,19 +6,8 @@ conftest.py; this module holds the names and helpers test modules import.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from tests.fakes.cloudflare import FakeCloudflare
 
-BLUE_PLATE = "blue-plate"
-DEMO = "demo-diner"
-DEMO_NUMBER = "+15555550150"
-DEMO_DANA = "+15555550151"  # demo-diner's owner (Slack U0DANA in T0DEMODNR)
-DEMO_SAM = "+15555550152"
-DEMO_RILEY = "+15555550153"  # staff, no Slack user
-BLUE_TEAM = "T0BLUEPLT"
-DEMO_TEAM = "T0DEMODNR"
 TWILIO_ACCOUNT = "AC" + "1" * 32
 
 
@@ -37,12 +26,3 @@ def no_ai() -> dict[str, object]:
 # Short upstream timeouts (AI_CONNECT_TIMEOUT, AI_READ_TIMEOUT, AI_TOTAL_TIMEOUT): the Slack and web chat
 # paths pass no deadline of their own, so a timing-out upstream costs a second here instead of twelve.
 SHORT_AI_TIMEOUTS = {"ai_connect_timeout": 0.2, "ai_read_timeout": 0.2, "ai_total_timeout": 0.8}
-
-
-def eventually(condition: Callable[[], object], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return bool(condition())

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from diner_agent.menu import models as m
 from tests.integration.reliability.workers import handle_texts
+from tests.sample import DANA
 
-DANA = "+15555550101"
 PRICES = {
     "Coffee": "3.10", "Iced Tea": "3.20", "Lemonade": "3.30", "Side Salad": "4.40", "Reuben": "13.10",
     "Tuna Melt": "10.60", "Pot Roast": "16.10", "Tater Tots": "3.90",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import time
 
-from diner_agent.commands.model import Inbound
 from tests.integration.reliability.workers import die_mid_change, kill
+from tests.polling import eventually
+from tests.sample import sms
 
 
 def test_a_worker_killed_mid_change_leaves_nothing_half_done(store, service, db_url, clock, tmp_path):
@@ -17,10 +17,7 @@ def test_a_worker_killed_mid_change_leaves_nothing_half_done(store, service, db_
         args=(db_url, "86 the pot roast and tuna melt", "SM-crash", str(ready), clock.now().isoformat()),
     )
     worker.start()
-    deadline = time.monotonic() + 30
-    while not ready.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert ready.exists(), "the worker never reached the middle of its change"
+    assert eventually(ready.exists, timeout=30), "the worker never reached the middle of its change"
     kill(int(ready.read_text()))
     worker.join(10)
 
@@ -28,7 +25,7 @@ def test_a_worker_killed_mid_change_leaves_nothing_half_done(store, service, db_
     assert snap.item_named("Pot Roast").available and snap.item_named("Tuna Melt").available
     assert store.processed_reply("sms", "SM-crash") is None  # not recorded, so Twilio's retry will apply it
 
-    retry = service.handle(Inbound("blue-plate", "sms", "+15555550101", "86 the pot roast and tuna melt", "SM-crash"))
+    retry = service.handle(sms("86 the pot roast and tuna melt", message_id="SM-crash"))
     assert retry.kind == "applied"
     snap = store.snapshot("blue-plate")
     assert not snap.item_named("Pot Roast").available and not snap.item_named("Tuna Melt").available

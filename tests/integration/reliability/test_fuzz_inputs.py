@@ -29,30 +29,29 @@ from diner_agent.channels.sms.wire import MAX_SMS_CHARS, to_e164
 from diner_agent.commands import grammar
 from diner_agent.commands.chat.answers import CUT_OFF_NOTE
 from tests.integration.channels.webhooks import (
-    BLUE_PLATE_NUMBER,
-    DANA,
     PAYLOADS,
     PUBLIC,
-    SAM,
-    STRANGER,
     settle,
     slack_headers,
     twilio_signature,
     twiml_messages,
 )
-from tests.integration.reliability.apps import (
+from tests.integration.reliability.apps import ai_settings, no_ai
+from tests.integration.reliability.tenant_state import all_states, changed, processed_count
+from tests.sample import (
     BLUE_PLATE,
+    BLUE_PLATE_NUMBER,
     BLUE_TEAM,
+    DANA,
     DEMO,
     DEMO_DANA,
     DEMO_NUMBER,
     DEMO_RILEY,
     DEMO_SAM,
     DEMO_TEAM,
-    ai_settings,
-    no_ai,
+    SAM,
+    STRANGER,
 )
-from tests.integration.reliability.tenant_state import all_states, changed, processed_count
 
 FUZZ = settings(
     max_examples=150,

@@ -17,6 +17,7 @@ from twilio.request_validator import RequestValidator
 from diner_agent.menu import models as m
 from tests.fakes.cloudflare import GATEWAY, Reply
 from tests.procfile import free_port, start_web, stop_web
+from tests.sample import BLUE_PLATE_NUMBER, DANA, DEMO_DANA, DEMO_NUMBER
 from tests.services import redis_url
 
 TOKEN = "limits-test-twilio-token"
@@ -71,8 +72,8 @@ def _tenant_of(request) -> str:
 
 def test_exactly_the_limit_reaches_upstream_with_four_workers(web, fake_cloudflare):
     port, _store = web
-    texts = [(f"hmm, what should we do about table {n} tonight", "+15555550100", "+15555550101") for n in range(30)]
-    texts += [(f"hmm, what about the patio heater {n}", "+15555550150", "+15555550151") for n in range(15)]
+    texts = [(f"hmm, what should we do about table {n} tonight", BLUE_PLATE_NUMBER, DANA) for n in range(30)]
+    texts += [(f"hmm, what about the patio heater {n}", DEMO_NUMBER, DEMO_DANA) for n in range(15)]
     with ThreadPoolExecutor(max_workers=12) as pool:
         answers = list(pool.map(lambda t: _sms(port, t[0], to=t[1], sender=t[2]), texts))
 
@@ -91,7 +92,7 @@ def test_one_message_delivered_to_every_worker_at_once_applies_once(web):
     sid = f"SM{uuid.uuid4().hex}"
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(
-            pool.map(lambda _: _sms(port, "86 the reuben", to="+15555550100", sender="+15555550101", sid=sid), range(8))
+            pool.map(lambda _: _sms(port, "86 the reuben", to=BLUE_PLATE_NUMBER, sender=DANA, sid=sid), range(8))
         )
     assert {status for status, _ in answers} == {200}
     assert len({body for _, body in answers}) == 1  # every delivery got the one stored reply

@@ -26,10 +26,6 @@ from diner_agent.commands.model import Inbound
 from diner_agent.commands.replies import HELP, NOT_UNDERSTOOD, STAFF_HELP
 from tests.fakes.cloudflare import GATEWAY, Reply
 from tests.integration.channels.webhooks import (
-    BLUE_PLATE_NUMBER,
-    DANA,
-    SAM,
-    STRANGER,
     click_body,
     command_body,
     event_body,
@@ -39,19 +35,22 @@ from tests.integration.channels.webhooks import (
     sms_form,
     twiml_messages,
 )
-from tests.integration.reliability.apps import (
+from tests.integration.reliability.apps import ai_settings, no_ai
+from tests.integration.reliability.tenant_state import all_states, changed, mentions, only_names, tenant_state
+from tests.sample import (
     BLUE_PLATE,
+    BLUE_PLATE_NUMBER,
     BLUE_TEAM,
+    DANA,
     DEMO,
     DEMO_DANA,
     DEMO_NUMBER,
     DEMO_RILEY,
     DEMO_SAM,
     DEMO_TEAM,
-    ai_settings,
-    no_ai,
+    SAM,
+    STRANGER,
 )
-from tests.integration.reliability.tenant_state import all_states, changed, mentions, only_names, tenant_state
 from tests.services import redis_backends, redis_url
 from tests.usage_rows import usage_rows
 

@@ -20,7 +20,6 @@ from diner_agent.commands.chat.answers import CUT_OFF_NOTE
 from diner_agent.commands.replies import SORRY
 from tests.fakes.cloudflare import Fail, Malformed, RateLimit, Reset, Sleep, Stall, Truncate
 from tests.integration.channels.webhooks import (
-    DANA,
     command_body,
     event_body,
     serve,
@@ -30,14 +29,10 @@ from tests.integration.channels.webhooks import (
     sms_form,
     twiml_messages,
 )
-from tests.integration.reliability.apps import (
-    BLUE_PLATE,
-    SHORT_AI_TIMEOUTS,
-    TWILIO_ACCOUNT,
-    ai_settings,
-    eventually,
-)
+from tests.integration.reliability.apps import SHORT_AI_TIMEOUTS, TWILIO_ACCOUNT, ai_settings
 from tests.integration.reliability.tenant_state import tenant_state
+from tests.polling import eventually
+from tests.sample import BLUE_PLATE, DANA
 
 FAULTS = {
     "http-500": Fail(500),

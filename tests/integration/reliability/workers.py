@@ -39,9 +39,9 @@ def handle_texts(db_url: str, texts: list[tuple[str, str, str]], start_at: float
 def die_mid_change(db_url: str, text: str, message_id: str, ready_path: str, now: str) -> None:
     """Apply `text`, but freeze right after the first row of the change is written, announce it in
     `ready_path`, and wait to be killed (the test sends SIGKILL)."""
-    from diner_agent.commands.model import Inbound
     from diner_agent.commands.service import CommandService
     from diner_agent.menu.store import MenuStore
+    from tests.sample import sms
 
     store = MenuStore.from_url(db_url, clock=FakeClock(datetime.fromisoformat(now)))
 
@@ -53,7 +53,7 @@ def die_mid_change(db_url: str, text: str, message_id: str, ready_path: str, now
             time.sleep(60)  # the test kills us here, inside the open transaction
 
     service = CommandService(store, clock=store.clock)
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", text, message_id=message_id))
+    service.handle(sms(text, message_id=message_id))
     sys.exit(0)  # pragma: no cover (never reached)
 
 

@@ -1,3 +1,3 @@
-"""Web chat, admin dashboard and metrics tests run against the whole app on a loopback server."""
+"""The admin dashboard, metrics and the public menu run against the whole app on a loopback server."""
 
 from tests.live_site import make_site, site  # noqa: F401

@@ -9,7 +9,7 @@ import pytest
 
 from diner_agent.app import create_app
 from diner_agent.assembly import Assembly
-from diner_agent.commands.model import Inbound
+from tests.sample import sms
 
 
 @pytest.fixture
@@ -49,9 +49,9 @@ def test_menu_json_has_exactly_the_contract_shape(client):
 def test_a_text_changes_the_public_menu_at_once(app, client, clock):
     first = client.get("/menu/blue-plate.json")
     service = Assembly.of(app).service
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "86 the pot roast"))
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "coffee 2.75"))
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "closing at 2 today"))
+    service.handle(sms("86 the pot roast"))
+    service.handle(sms("coffee 2.75"))
+    service.handle(sms("closing at 2 today"))
     doc = client.get("/menu/blue-plate.json", headers={"If-None-Match": first.headers["ETag"]}).get_json()
     items = {i["name"]: i for i in doc["items"]}
     assert items["Pot Roast"]["available"] is False and items["Coffee"]["price"] == "2.75"
@@ -60,7 +60,7 @@ def test_a_text_changes_the_public_menu_at_once(app, client, clock):
 
 def test_emergency_closure_shows_with_reason_and_until(app, client):
     service = Assembly.of(app).service
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "close the diner until 4pm, burst pipe"))
+    service.handle(sms("close the diner until 4pm, burst pipe"))
     doc = client.get("/menu/blue-plate.json").get_json()
     assert doc["open_now"] is False
     assert doc["closure"]["reason"] == "burst pipe"
@@ -95,9 +95,7 @@ def test_html_page_carries_schema_org_json_ld(client):
 
 
 def test_html_escapes_what_owners_type(app, client):
-    Assembly.of(app).service.handle(
-        Inbound("blue-plate", "sms", "+15555550101", "emergency close, <script>alert(1)</script>")
-    )
+    Assembly.of(app).service.handle(sms("emergency close, <script>alert(1)</script>"))
     html = client.get("/menu/blue-plate").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
 

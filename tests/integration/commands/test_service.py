@@ -9,15 +9,8 @@ from datetime import datetime
 
 import pytest
 
-from diner_agent.commands.model import Inbound
 from diner_agent.menu.hours import is_open
-
-DANA = "+15555550101"  # owner of blue-plate
-SAM = "+15555550102"  # staff of blue-plate
-
-
-def sms(text: str, sender: str = DANA, message_id: str | None = None, tenant: str = "blue-plate") -> Inbound:
-    return Inbound(tenant_id=tenant, channel="sms", sender=sender, text=text, message_id=message_id)
+from tests.sample import DANA, DEMO_DANA, SAM, STRANGER, sms
 
 
 def item(store, name: str, tenant: str = "blue-plate"):
@@ -48,7 +41,7 @@ def test_staff_may_86_items_but_not_change_prices(service, store):
 
 
 def test_unknown_sender_is_refused_and_nothing_changes(service, store):
-    reply = service.handle(sms("86 the pot roast", sender="+15555559999", message_id="SM-x"))
+    reply = service.handle(sms("86 the pot roast", sender=STRANGER, message_id="SM-x"))
     assert reply.kind == "refused"
     assert item(store, "Pot Roast").available is True
     assert store.processed_reply("sms", "SM-x") == reply.text
@@ -144,7 +137,7 @@ def test_reopen_ends_the_closure_and_undo_brings_it_back(service, store, clock):
 
 
 def test_nothing_is_half_applied(service, store):
-    reply = service.handle(sms("86 the meatloaf and lobster", tenant="demo-diner", sender="+15555550151"))
+    reply = service.handle(sms("86 the meatloaf and lobster", tenant="demo-diner", sender=DEMO_DANA))
     assert "not on the menu" in reply.text
     assert item(store, "Meatloaf", "demo-diner").available is True
 

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from diner_agent.assembly import Assembly
 from diner_agent.channels.sms.wire import HOLD_ON
 from tests.fakes.cloudflare import Reply, Sleep
 from tests.fakes.twilio_rest import FakeTwilioRest
-from tests.integration.channels.webhooks import BLUE_PLATE_NUMBER, DANA, signed_sms, sms_form, twiml_messages
+from tests.integration.channels.webhooks import signed_sms, sms_form, twiml_messages
+from tests.polling import eventually
+from tests.sample import BLUE_PLATE_NUMBER, DANA
 
 FREE_FORM = "could you make it so folks can't order the reuben anymore"
 ANSWER = Reply(json={"commands": [{"action": "toggle_available", "target": "Reuben", "value": False}]})
@@ -30,15 +30,6 @@ def _settings(fake_cloudflare, twilio_rest, **extra):
     return settings
 
 
-def _wait_for(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
-
-
 def test_a_slow_answer_is_texted_after_a_quick_hold_on(make_app, fake_cloudflare, twilio_rest):
     fake_cloudflare.gateway.always(Sleep(1.5, then=ANSWER))
     app = make_app(**_settings(fake_cloudflare, twilio_rest))
@@ -48,7 +39,7 @@ def test_a_slow_answer_is_texted_after_a_quick_hold_on(make_app, fake_cloudflare
     response = signed_sms(client, form)
     assert twiml_messages(response.get_data(as_text=True)) == [HOLD_ON]
 
-    assert _wait_for(lambda: twilio_rest.sent), "the answer was never texted"
+    assert eventually(lambda: twilio_rest.sent), "the answer was never texted"
     [sent] = twilio_rest.sent
     assert sent.form["To"] == DANA and sent.form["From"] == BLUE_PLATE_NUMBER
     assert "Reuben" in sent.form["Body"] and "YES" in sent.form["Body"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 import httpx
 import openai
 import pytest
 
 from tests.fakes.cloudflare import GATEWAY, OPENAI, WORKERS_AI, Fail, RateLimit, Reply, Truncate
+from tests.polling import eventually
 from tests.usage_rows import usage_rows
 
 QUESTION = "Write a one-line chalkboard sign for today's lunch."
@@ -282,11 +282,7 @@ def test_a_reader_that_hangs_up_cancels_the_upstream_stream(site, fake_cloudflar
             if '"content":"word0 "' in line:
                 break  # the first word arrived long before the last was written: hang up now
     today = site.clock.now().date()  # the gateway stamps its rows with the app's clock
-    for _ in range(200):  # the server notices the hang-up at its next write
-        rows = usage_rows(site.app, today)
-        if rows:
-            break
-        time.sleep(0.025)
-    [row] = rows
+    assert eventually(lambda: usage_rows(site.app, today), timeout=5)  # the server notices at its next write
+    [row] = usage_rows(site.app, today)
     assert row["status"] == "cancelled" and row["streamed"] is True
     assert 0 < row["completion_tokens"] < 80

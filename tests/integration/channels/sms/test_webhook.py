@@ -16,10 +16,7 @@ from diner_agent.commands.replies import to_gsm7
 from diner_agent.config import load_settings
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
 from tests.integration.channels.webhooks import (
-    DANA,
     PUBLIC,
-    SAM,
-    STRANGER,
     TWILIO_TOKEN,
     audit_count,
     menu_item,
@@ -28,6 +25,7 @@ from tests.integration.channels.webhooks import (
     twilio_signature,
     twiml_messages,
 )
+from tests.sample import DANA, SAM, STRANGER
 
 
 def text_of(response) -> str:

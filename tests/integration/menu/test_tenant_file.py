@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from diner_agent.commands.model import Inbound
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.tenant_file import TenantFileError, load_tenants, parse_tenant_file, read_tenant_file
 from tests.menus import SAMPLE_TENANT
+from tests.sample import sms
 
 GOOD = """
 tenants:
@@ -76,9 +76,9 @@ def taken_tail() -> str:
 
 
 def test_reload_keeps_owner_changes_and_refreshes_configuration(store, service):
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "coffee 2.75"))
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "86 the reuben"))
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "closed mondays"))
+    service.handle(sms("coffee 2.75"))
+    service.handle(sms("86 the reuben"))
+    service.handle(sms("closed mondays"))
     text = (
         SAMPLE_TENANT.read_text()
         .replace("aliases: [joe]", "aliases: [joe, java]")
@@ -94,8 +94,8 @@ def test_reload_keeps_owner_changes_and_refreshes_configuration(store, service):
 
 
 def test_reset_makes_menu_and_hours_exactly_the_files(store, service):
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "coffee 2.75"))
-    service.handle(Inbound("blue-plate", "sms", "+15555550101", "closed mondays"))
+    service.handle(sms("coffee 2.75"))
+    service.handle(sms("closed mondays"))
     text = SAMPLE_TENANT.read_text().replace('      - {name: Pecan Pie, price: "4.95", category: Dessert}\n', "")
     load_tenants(store, parse_tenant_file(text), reset=True)
     snap = store.snapshot("blue-plate")
