@@ -7,9 +7,11 @@ the Flask test client so caches are as warm as a running server's, then profiles
 (`sys.setprofile`, every Python call). For each call into a project module it finds the nearest project
 frame above it (library frames in between, such as Flask or SQLAlchemy, are skipped) and counts a
 boundary crossing when the two modules differ. Methods that dataclasses generate (a record's
-`__init__`) are not counted: they are values being built, not code crossing a boundary. Printed: the project modules the SMS ran code in, in
-the order it first entered them; how many crossings; the distinct arrows (caller module -> callee
-module); and the arrows between packages. A script, not a test: nothing here is asserted.
+`__init__`) are not counted: they are values being built, not code crossing a boundary. The SQL
+statements sent are counted too. Printed: the project modules the SMS ran code in, in the order it
+first entered them; how many crossings; the distinct arrows (caller module -> callee module); the
+arrows between packages; and all of it again without the calls inside the reading pipeline. A
+script, not a test: nothing here is asserted.
 """
 
 from __future__ import annotations

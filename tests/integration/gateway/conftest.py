@@ -1,4 +1,6 @@
-"""Fixtures for the gateway against the loopback Cloudflare fake (and Redis when TEST_REDIS_URL is set)."""
+"""Fixtures for the gateway's policy tests: the Cloudflare fake behind httpx.MockTransport (no sockets),
+with shared state in memory and, when TEST_REDIS_URL is set, in Redis. Tests of the real wire ask for
+`loopback_cloudflare` (test_wire_formats.py, the test across processes)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import redis
 from prometheus_client import CollectorRegistry
 
 from diner_agent.gateway import AIGateway, GatewayConfig, MemorySink
+from tests.fakes.cloudflare import FakeCloudflare, MockCloudflare
 from tests.services import redis_backends, redis_url
 
 MESSAGES = [{"role": "user", "content": "86 the meatloaf"}]
@@ -37,9 +40,22 @@ def redis_prefix(backend: str) -> Iterator[str | None]:
 
 
 @pytest.fixture
+def fake_cloudflare() -> MockCloudflare:
+    """For this suite the fake answers through httpx.MockTransport (the loopback server elsewhere)."""
+    return MockCloudflare()
+
+
+@pytest.fixture
+def loopback_cloudflare() -> Iterator[FakeCloudflare]:
+    with FakeCloudflare() as fake:
+        yield fake
+
+
+@pytest.fixture
 def make_gateway(fake_cloudflare, backend, redis_prefix) -> Iterator[Callable[..., tuple[AIGateway, MemorySink]]]:
     """Build gateways pointed at the fake: make_gateway(providers=(...), **GatewayConfig overrides)."""
     built: list[AIGateway] = []
+    clients = []
 
     def make(*providers: str, clock=None, **overrides) -> tuple[AIGateway, MemorySink]:
         kwargs = fake_cloudflare.config_kwargs(*providers)
@@ -48,10 +64,16 @@ def make_gateway(fake_cloudflare, backend, redis_prefix) -> Iterator[Callable[..
             kwargs.update(redis_url=redis_url(), redis_prefix=redis_prefix)
         kwargs.update(overrides)
         sink = MemorySink()
-        gateway = AIGateway(GatewayConfig(**kwargs), metrics_sink=sink, clock=clock, registry=CollectorRegistry())
+        client = fake_cloudflare.client() if isinstance(fake_cloudflare, MockCloudflare) else None
+        if client is not None:
+            clients.append(client)
+        config = GatewayConfig(**kwargs)
+        gateway = AIGateway(config, metrics_sink=sink, clock=clock, http_client=client, registry=CollectorRegistry())
         built.append(gateway)
         return gateway, sink
 
     yield make
     for gateway in built:
         gateway.close()
+    for client in clients:
+        client.close()

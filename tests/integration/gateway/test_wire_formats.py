@@ -1,14 +1,23 @@
-"""What goes over the wire to each provider, and how each answer is read back."""
+"""What goes over the wire to each provider, and how each answer is read back: over real sockets, against
+the loopback server (the policy tests beside this one use the MockTransport)."""
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from tests.fakes.cloudflare import GATEWAY, OPENAI, WORKERS_AI, Reply
 from tests.integration.gateway.conftest import MESSAGES
 
 SCHEMA = {"type": "object", "properties": {"commands": {"type": "array"}}, "required": ["commands"]}
 OPENAI_FORMAT = {"type": "json_schema", "json_schema": {"name": "commands", "schema": SCHEMA}}
+
+
+@pytest.fixture
+def fake_cloudflare(loopback_cloudflare):
+    """Every test here talks to the loopback server."""
+    return loopback_cloudflare
 
 
 def test_compat_request_has_the_documented_url_model_and_headers(make_gateway, fake_cloudflare):

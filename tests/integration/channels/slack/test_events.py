@@ -1,6 +1,7 @@
 """POST /slack/events through the Flask test client, with Slack's Web API and response_urls played by a
-loopback fake. Events are processed after the ack, so tests wait for the fake to see the answer, then
-assert on state: the public menu, the audit log and the messages the fake received."""
+loopback fake: the `/menu` slash command, signatures, and events (mentions, DMs, retries). Events are
+processed after the ack, so tests wait for the fake to see the answer, then assert on state: the public
+menu, the audit log and the messages the fake received. Buttons: test_buttons.py."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from diner_agent.channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
+from diner_agent.channels.slack.blocks import UNDO_ACTION
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID
+from tests.integration.channels.slack.slack_messages import buttons, command
 from tests.integration.channels.webhooks import (
     audit_count,
-    click_body,
     command_body,
     event_body,
     menu_item,
@@ -26,39 +27,6 @@ from tests.integration.channels.webhooks import (
 )
 from tests.menus import SAMPLE_TENANT
 from tests.services import redis_backends, redis_url
-
-
-def command(client, text: str, **options) -> dict:
-    """Run `/menu TEXT` and return the ack's JSON (the reply Slack shows)."""
-    response = slack_post(client, command_body(text, **options))
-    assert response.status_code == 200
-    # Bolt sends a text-only ack as plain text, which Slack shows just the same.
-    return response.get_json() if response.is_json else {"text": response.get_data(as_text=True)}
-
-
-def section_text(message: dict) -> str:
-    return " ".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
-
-
-def buttons(message: dict) -> dict[str, str]:
-    """action_id -> value of every button in a message."""
-    return {
-        e["action_id"]: e.get("value")
-        for b in message.get("blocks") or []
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
-
-
-def click(app, fake, action_id: str, value: str, name: str, **options) -> dict:
-    """Click a button; wait for its work to finish and return what it posted to the response_url."""
-    before = len(fake.responses(name))
-    body = click_body(action_id, value, response_url=fake.response_url(name), **options)
-    assert slack_post(app.test_client(), body).status_code == 200
-    settle(app)
-    assert len(fake.responses(name)) == before + 1
-    return fake.responses(name)[-1]
-
 
 # --- /menu ------------------------------------------------------------------------------------------
 
@@ -272,113 +240,6 @@ def test_two_workers_apply_and_post_a_retried_event_once(make_app, store, fake_s
     settle(second)
     assert audit_count(store) == 1
     assert len(fake_slack.posts()) == 1
-
-
-# --- buttons ----------------------------------------------------------------------------------------
-
-
-def ask(client, text: str = "coffee 9.00", **options) -> str:
-    """Ask for a change that needs confirmation; return the pending id its Confirm button carries."""
-    ack = command(client, text, **options)
-    ids = buttons(ack)
-    assert set(ids) == {CONFIRM_ACTION, CANCEL_ACTION} and ids[CONFIRM_ACTION] == ids[CANCEL_ACTION]
-    assert "YES" not in section_text(ack)  # the buttons replace the SMS instruction
-    return ids[CONFIRM_ACTION]
-
-
-def test_confirm_applies_and_replaces_the_question_with_the_outcome(app, client, fake_slack):
-    pending = ask(client)
-    assert menu_item(client, "Coffee")["price"] == "2.50"
-    outcome = click(app, fake_slack, CONFIRM_ACTION, pending, "q1")
-    assert outcome["replace_original"] is True
-    assert "Coffee: $2.50 -> $9.00" in outcome["text"]
-    assert set(buttons(outcome)) == {UNDO_ACTION}
-    assert menu_item(client, "Coffee")["price"] == "9.00"
-
-
-def test_a_double_click_applies_once_and_keeps_the_outcome_message(app, client, store, fake_slack):
-    pending = ask(client)
-    click(app, fake_slack, CONFIRM_ACTION, pending, "q2")
-    second = click(app, fake_slack, CONFIRM_ACTION, pending, "q2")
-    assert second.get("replace_original") is False and second["response_type"] == "ephemeral"
-    assert second["text"].startswith("Already confirmed")
-    assert audit_count(store) == 1
-
-
-def test_concurrent_clicks_apply_once(app, store, fake_slack):
-    pending = ask(app.test_client())
-    start = threading.Barrier(4)
-
-    def press() -> None:
-        client = app.test_client()
-        start.wait()
-        slack_post(client, click_body(CONFIRM_ACTION, pending, response_url=fake_slack.response_url("q3")))
-
-    threads = [threading.Thread(target=press) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    settle(app)
-    assert len(fake_slack.responses("q3")) == 4
-    assert audit_count(store) == 1
-    assert (
-        sum("$2.50 -> $9.00" in r["text"] and not r["text"].startswith("Already") for r in fake_slack.responses("q3"))
-        == 1
-    )
-
-
-def test_cancel_changes_nothing(app, client, store, fake_slack):
-    pending = ask(client)
-    outcome = click(app, fake_slack, CANCEL_ACTION, pending, "q4")
-    assert outcome["replace_original"] is True and outcome["text"].startswith("Cancelled")
-    assert buttons(outcome) == {}
-    assert "Cancelled by <@U0DANA>" in json.dumps(outcome["blocks"])
-    assert click(app, fake_slack, CONFIRM_ACTION, pending, "q4")["text"].startswith("Already cancelled")
-    assert menu_item(client, "Coffee")["price"] == "2.50"
-    assert audit_count(store) == 0
-
-
-def test_a_click_after_ten_minutes_finds_the_request_expired(app, client, store, clock, fake_slack):
-    pending = ask(client)
-    clock.advance(minutes=10, seconds=1)
-    outcome = click(app, fake_slack, CONFIRM_ACTION, pending, "q5")
-    assert "expired" in outcome["text"] and buttons(outcome) == {}
-    assert menu_item(client, "Coffee")["price"] == "2.50"
-    assert audit_count(store) == 0
-
-
-def test_staff_cannot_confirm_an_owners_change_but_the_owner_still_can(app, client, store, fake_slack):
-    pending = ask(client)
-    refused = click(app, fake_slack, CONFIRM_ACTION, pending, "q6", user="U0SAM")
-    assert refused["response_type"] == "ephemeral" and refused.get("replace_original") is False
-    assert "Only the person who asked" in refused["text"]
-    assert menu_item(client, "Coffee")["price"] == "2.50"
-    click(app, fake_slack, CONFIRM_ACTION, pending, "q6")
-    assert menu_item(client, "Coffee")["price"] == "9.00"
-
-
-def test_undo_button_reverts_and_a_double_click_undoes_only_once(app, client, store, fake_slack):
-    command(client, "coffee 2.75")
-    command(client, "iced tea 3.00")
-    first = click(app, fake_slack, UNDO_ACTION, "undo", "u1", message_ts="1764169300.000100")
-    assert first["replace_original"] is True and first["text"].startswith("Undone")
-    assert buttons(first) == {}
-    slack_post(
-        client,
-        click_body(UNDO_ACTION, "undo", response_url=fake_slack.response_url("u1"), message_ts="1764169300.000100"),
-    )
-    settle(app)
-    assert menu_item(client, "Iced Tea")["price"] == "2.75"
-    assert menu_item(client, "Coffee")["price"] == "2.75"  # the second click did not undo the change before
-    assert len(fake_slack.responses("u1")) == 1  # and said nothing
-
-
-def test_clicks_from_an_unknown_team_change_nothing(app, client, store, fake_slack):
-    pending = ask(client)
-    answer = click(app, fake_slack, CONFIRM_ACTION, pending, "q7", team="T0UNKNOWN")
-    assert "not connected" in answer["text"]
-    assert menu_item(client, "Coffee")["price"] == "2.50"
 
 
 def test_slash_command_form_fields_reach_the_service_as_typed(client):

@@ -1,30 +1,17 @@
-"""Tenant isolation, as properties over who sends what to whom: two diners share the deployment, blue-plate
-(+15555550100, owner Dana +15555550101, Slack T0BLUEPLT) and demo-diner (+15555550150, owner Dana
-+15555550151, Slack T0DEMODNR). Both workspaces have a Slack user U0DANA (a different person in each), and
-both menus have a Coffee: the traps a lookup that forgets the tenant would fall into.
-
-For every channel: a request changes at most the diner its credential belongs to (the number texted and
-its staff, the web token, the Slack workspace), and no reply names an item only the other diner sells.
-The AI response cache never serves one diner's answer to another.
-"""
+"""Tenant isolation through every channel: whatever a request says, it reaches only the diner its number,
+its token or its workspace belongs to, and its reply names nothing of the other diner."""
 
 from __future__ import annotations
 
-import itertools
 import json
-from datetime import timedelta
 
-import pytest
-import redis
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from diner_agent.assembly import Assembly
 from diner_agent.channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
 from diner_agent.channels.sms.wire import carrier_keyword
 from diner_agent.commands.model import Inbound
-from diner_agent.commands.replies import HELP, NOT_UNDERSTOOD, STAFF_HELP
-from tests.fakes.cloudflare import GATEWAY, Reply
 from tests.integration.channels.webhooks import (
     click_body,
     command_body,
@@ -35,8 +22,20 @@ from tests.integration.channels.webhooks import (
     sms_form,
     twiml_messages,
 )
-from tests.integration.reliability.apps import ai_settings, no_ai
-from tests.integration.reliability.tenant_state import all_states, changed, mentions, only_names, tenant_state
+from tests.integration.reliability.apps import no_ai
+from tests.integration.reliability.isolation import (
+    ISOLATION,
+    NUMBERS,
+    OTHER,
+    PHONES,
+    TEAMS,
+    TEXTS,
+    assert_tells_nothing_of,
+    fresh,
+    ids,
+    secret_names,
+)
+from tests.integration.reliability.tenant_state import all_states, changed, tenant_state
 from tests.sample import (
     BLUE_PLATE,
     BLUE_PLATE_NUMBER,
@@ -45,51 +44,8 @@ from tests.sample import (
     DEMO,
     DEMO_DANA,
     DEMO_NUMBER,
-    DEMO_RILEY,
-    DEMO_SAM,
     DEMO_TEAM,
-    SAM,
-    STRANGER,
 )
-from tests.services import redis_backends, redis_url
-from tests.usage_rows import usage_rows
-
-ISOLATION = settings(
-    max_examples=150,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-# Commands both menus can take (Coffee, Iced Tea, Cheeseburger... are on both), keywords and questions.
-TEXTS = [
-    "86 coffee", "coffee is back", "coffee 2.75", "coffee 9.00", "iced tea 3.10", "86 the cheeseburger",
-    "cheeseburger is back", "mac and cheese 9.25", "closing at 2 today", "closed sundays", "open at 8 tomorrow",
-    "emergency close, burst pipe", "open again", "UNDO", "YES", "NO", "MENU", "HOURS", "HELP", "STOP",
-    "what's sold out?", "how much is the coffee?",
-]  # fmt: skip
-NUMBERS = {BLUE_PLATE_NUMBER: BLUE_PLATE, DEMO_NUMBER: DEMO}
-PHONES = {DANA: BLUE_PLATE, SAM: BLUE_PLATE, DEMO_DANA: DEMO, DEMO_SAM: DEMO, DEMO_RILEY: DEMO, STRANGER: None}
-TEAMS = {BLUE_TEAM: BLUE_PLATE, DEMO_TEAM: DEMO, "T0NOBODY": None}
-OTHER = {BLUE_PLATE: DEMO, DEMO: BLUE_PLATE}
-_ids = itertools.count(1)
-
-
-def fresh(prefix: str) -> str:
-    return f"{prefix}{next(_ids):020d}"
-
-
-def secret_names(store) -> dict[str, set[str]]:
-    """Per diner, the items only it sells, less those the canned texts every diner gets use as examples
-    ('86 meatloaf' is in HELP for everyone, so naming meatloaf there tells nobody anything)."""
-    canned = HELP + STAFF_HELP + NOT_UNDERSTOOD
-    return {t: {n for n in only_names(store, t) if not mentions(canned, {n})} for t in (BLUE_PLATE, DEMO)}
-
-
-def assert_tells_nothing_of(other: str | None, texts: list[str], secrets: dict[str, set[str]]) -> None:
-    for text in texts:
-        leaked = mentions(text, secrets[other]) if other else set()
-        assert not leaked, f"{text!r} names {leaked}, sold only by {other}"
-
 
 # --- SMS --------------------------------------------------------------------------------------------
 
@@ -205,7 +161,7 @@ def _slack_request(kind: str, team: str, user: str, text: str, pending_id: str, 
     action, value = {"confirm": (CONFIRM_ACTION, pending_id), "cancel": (CANCEL_ACTION, pending_id)}.get(
         kind, (UNDO_ACTION, "undo")
     )
-    ts = f"{1_764_000_000 + next(_ids)}.000100"
+    ts = f"{1_764_000_000 + next(ids)}.000100"
     return click_body(action, value, user=user, team=team, response_url=response_url, message_ts=ts), False
 
 
@@ -255,87 +211,3 @@ def test_a_slack_workspace_reaches_only_its_own_diner_even_with_the_other_diners
 
     check()
     assert set(applied) == {BLUE_PLATE, DEMO}, "no request changed anything: the property was never put to the test"
-
-
-# --- the AI response cache --------------------------------------------------------------------------
-
-FREE_FORM = "the walk-in cooler died so pull whatever needs refrigeration"  # the grammar cannot read it
-QUESTION = "Write a one-line chalkboard sign for today's lunch."
-SOLD_OUT = {BLUE_PLATE: "Reuben", DEMO: "Meatloaf"}  # each only on its own diner's menu
-
-
-def answer_for_the_asking_diner(request) -> Reply:
-    """The fake upstream answers each diner differently, by the tenant in cf-aig-metadata."""
-    tenant = request.metadata["tenant"]
-    if request.metadata.get("purpose") == "parse":
-        return Reply(json={"commands": [{"action": "toggle_available", "target": SOLD_OUT[tenant], "value": False}]})
-    return Reply(f"Chalkboard for {tenant}: come hungry.")
-
-
-@pytest.fixture(params=redis_backends())
-def cache_redis(request):
-    """None (each process's memory cache), or a Redis URL with the gateway's keys cleared around the test."""
-    if request.param == "memory":
-        yield None
-        return
-    url = redis_url()
-    client = redis.Redis.from_url(url)
-    for key in client.scan_iter(match="diner-agent:ai:*", count=500):
-        client.delete(key)
-    yield url
-    for key in client.scan_iter(match="diner-agent:ai:*", count=500):
-        client.delete(key)
-    client.close()
-
-
-def _sms_reply(client, text: str, sender: str, to: str) -> str:
-    [reply] = twiml_messages(signed_sms(client, sms_form(text, sender=sender, to=to)).get_data(as_text=True))
-    return reply
-
-
-def _chat(client, token: str, text: str) -> str:
-    body = {"model": "diner-agent", "messages": [{"role": "user", "content": text}]}
-    response = client.post("/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 200
-    return response.get_json()["choices"][0]["message"]["content"]
-
-
-@pytest.mark.parametrize("scope", ["tenant", "shared"])
-def test_the_ai_cache_never_serves_one_diners_answer_to_another(scope, cache_redis, build_app, fake_cloudflare, clock):
-    fake_cloudflare.gateway.always(answer_for_the_asking_diner)
-    app = build_app(**ai_settings(fake_cloudflare, ai_cache_scope=scope, redis_url=cache_redis))
-    client, store = app.test_client(), Assembly.of(app).store
-    tokens = {BLUE_PLATE: store.issue_token(BLUE_PLATE), DEMO: store.issue_token(DEMO)}
-    owners = {BLUE_PLATE: (DANA, BLUE_PLATE_NUMBER), DEMO: (DEMO_DANA, DEMO_NUMBER)}
-
-    # The same free-form text and the same chat question from both diners, blue-plate first.
-    for diner in (BLUE_PLATE, DEMO):
-        reply = _sms_reply(client, FREE_FORM, *owners[diner])
-        assert SOLD_OUT[diner] in reply and SOLD_OUT[OTHER[diner]] not in reply, reply
-        assert _chat(client, tokens[diner], QUESTION) == f"Chalkboard for {diner}: come hungry."
-    asked = [r.metadata["tenant"] for r in fake_cloudflare.requests_to(GATEWAY)]
-    # Both prompts carry the diner's own menu, so even a shared cache has no entry for the second diner.
-    assert asked == [BLUE_PLATE, BLUE_PLATE, DEMO, DEMO]
-
-    # Asked again, each diner gets its own answer back from the cache, without an upstream call.
-    for diner in (DEMO, BLUE_PLATE):
-        assert SOLD_OUT[diner] in _sms_reply(client, FREE_FORM, *owners[diner])
-        assert _chat(client, tokens[diner], QUESTION) == f"Chalkboard for {diner}: come hungry."
-    assert len(fake_cloudflare.requests) == 4
-    today = clock.now().date()
-    rows = usage_rows(app, today - timedelta(days=1), today + timedelta(days=1))
-    hits = sorted(r["tenant"] for r in rows if r["cache_hit"])
-    assert hits == [BLUE_PLATE, BLUE_PLATE, DEMO, DEMO]
-
-    # What the scope decides: whether a request identical in every byte, from another diner, is a hit.
-    gateway = Assembly.of(app).gateway
-    same = [{"role": "user", "content": "Say hello to the morning crew."}]
-    first = gateway.complete(BLUE_PLATE, same, max_tokens=40)
-    second = gateway.complete(DEMO, same, max_tokens=40)
-    assert first.text == "Chalkboard for blue-plate: come hungry." and not first.cache_hit
-    if scope == "shared":
-        assert second.cache_hit and second.text == first.text
-        assert len(fake_cloudflare.requests) == 5
-    else:
-        assert not second.cache_hit and second.text == "Chalkboard for demo-diner: come hungry."
-        assert len(fake_cloudflare.requests) == 6
