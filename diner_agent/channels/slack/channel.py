@@ -76,7 +76,7 @@ class SlackChannel:
         if addressed is None:
             ack(text=NOT_CONNECTED)
             return
-        after_ack = _AfterAck(lambda reply: respond(response_type="ephemeral", **reply_message(reply)))
+        after_ack = AfterAck(lambda reply: respond(response_type="ephemeral", **reply_message(reply)))
         reply = self.followups.answer(lambda deadline: self.handle(addressed, deadline), self.ack_budget, after_ack)
         if reply is None:
             ack(text=WORKING_ON_IT)
@@ -161,7 +161,7 @@ class SlackChannel:
             log.exception("Slack response_url update failed (tenant %s)", addressed.tenant.id)
 
 
-class _AfterAck:
+class AfterAck:
     """Delivers a late `/menu` answer, but never before the "Working on it..." ack it follows (the work
     may finish the instant the ack budget runs out), and nothing for an answer given before."""
 
