@@ -15,7 +15,6 @@ answered, and recorded, as "Nothing changed".
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -35,8 +34,6 @@ from diner_agent.commands.unit_of_work import Menus, UnitOfWork
 from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.records import Actor
 
-log = logging.getLogger(__name__)
-
 MAX_TEXT = 1600
 PARSE_MAX_TOKENS = 400
 
@@ -52,7 +49,6 @@ class CommandService:
     ) -> None:
         self.menus = menus
         self.clock = clock
-        self.llm = llm
         self.reader = model_reader(llm) if llm is not None else None
         self.public_base_url = (public_base_url or "").rstrip("/") or None
 
