@@ -34,11 +34,10 @@ from diner_agent.app import create_app  # noqa: E402
 from diner_agent.menu.db import upgrade  # noqa: E402
 from diner_agent.menu.store import MenuStore  # noqa: E402
 from diner_agent.menu.tenant_file import load_tenants, read_tenant_file  # noqa: E402
+from tests.sample import DEMO_DANA, DEMO_NUMBER  # noqa: E402
 
 TOKEN = "path-" + uuid.uuid4().hex
 PUBLIC = "https://path.diner.example"
-DINER_NUMBER = "+15555550150"  # demo-diner
-OWNER = "+15555550151"
 PACKAGE = "diner_agent"
 # The reading pipeline (grammar first, then the LLM reader): its insides are another piece of work, so
 # the walk is also given without the calls inside it (calls into it, from the service, still count).
@@ -58,7 +57,7 @@ READER = (
 
 def _form(text: str) -> dict[str, str]:
     sid = "SM" + uuid.uuid4().hex
-    return {"Body": text, "To": DINER_NUMBER, "From": OWNER, "MessageSid": sid, "AccountSid": "AC" + "0" * 32}
+    return {"Body": text, "To": DEMO_NUMBER, "From": DEMO_DANA, "MessageSid": sid, "AccountSid": "AC" + "0" * 32}
 
 
 def _post(client, text: str) -> str:  # type: ignore[no-untyped-def]

@@ -18,12 +18,12 @@ thread pool; a durable outbox with a fair, bounded pool can take its place witho
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Protocol, TypeVar
 
+from diner_agent.channels.unfinished import Unfinished
 from diner_agent.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -55,16 +55,14 @@ class InProcessFollowups:
         self.clock = clock
         self.late_limit = late_limit
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="followup")
-        self._unfinished = 0
-        self._idle = threading.Condition()
+        self._unfinished = Unfinished()
 
     def answer(
         self, work: Callable[[float | None], R], budget: float, deliver_later: Callable[[R | None], None] | None
     ) -> R | None:
         if deliver_later is None:
             return work(self.clock.monotonic() + budget)
-        with self._idle:
-            self._unfinished += 1
+        self._unfinished.started()
         future: Future[R] = self._pool.submit(work, self.clock.monotonic() + self.late_limit)
         try:
             result = future.result(timeout=budget)
@@ -72,9 +70,9 @@ class InProcessFollowups:
             future.add_done_callback(lambda done: self._deliver(done, deliver_later))
             return None
         except BaseException:
-            self._finished()
+            self._unfinished.finished()
             raise
-        self._finished()
+        self._unfinished.finished()
         return result
 
     def _deliver(self, done: Future[R], deliver_later: Callable[[R | None], None]) -> None:
@@ -88,17 +86,11 @@ class InProcessFollowups:
         except Exception:  # a delivery must never take the pool's thread down with it
             log.exception("a late answer could not be delivered")
         finally:
-            self._finished()
-
-    def _finished(self) -> None:
-        with self._idle:
-            self._unfinished -= 1
-            self._idle.notify_all()
+            self._unfinished.finished()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """True once every late answer taken on has been delivered; False if `timeout` ran out first."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._unfinished == 0, timeout=timeout)
+        return self._unfinished.wait_idle(timeout)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

@@ -26,6 +26,7 @@ from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.hours import parse_spec
 from diner_agent.menu.records import (
     Actor,
+    AuditRecord,
     ClosureInfo,
     Interval,
     MenuItem,
@@ -49,19 +50,11 @@ class Closure:
 
 @dataclass
 class AuditRow:
-    id: int
+    """An audit entry as the store hands it out, with what the table also keeps."""
+
     tenant_id: str
-    batch_id: str
-    at: datetime
-    actor: str
-    actor_name: str | None
-    channel: str
-    action: str
-    target: str | None
-    old: object
-    new: object
+    record: AuditRecord
     message_id: str | None
-    undone_by: str | None = None
 
 
 @dataclass

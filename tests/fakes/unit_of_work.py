@@ -165,38 +165,31 @@ class FakeAudit(_Part):
         self.changes.append(change)
         work, action = self.work, (UNDO_PREFIX + change.action) if self._undoing else change.action
         actor = work.actor
-        row = AuditRow(
-            self.state.next_id(), self.tenant_id, self.batch_id, work.now, actor.key, actor.name, actor.channel,
-            action, change.target, old, new, work.message_id,
+        entry = AuditRecord(
+            self.state.next_id(), self.batch_id, work.now, actor.key, actor.name, actor.channel, action,
+            change.target, old, new,
         )  # fmt: skip
-        self.state.audit.append(row)
+        self.state.audit.append(AuditRow(self.tenant_id, entry, work.message_id))
 
     def last_batch(self, within: timedelta) -> list[AuditRecord]:
         since, key = self.work.now - within, self.work.actor.key
-        rows = [
-            r
-            for r in self.state.audit
-            if r.tenant_id == self.tenant_id and r.actor == key and r.at >= since and r.undone_by is None
-            and not r.action.startswith(UNDO_PREFIX)
+        mine = [row.record for row in self.state.audit if row.tenant_id == self.tenant_id]
+        candidates = [
+            r for r in mine
+            if r.actor == key and r.at >= since and r.undone_by is None and not r.action.startswith(UNDO_PREFIX)
         ]  # fmt: skip
-        if not rows:
+        if not candidates:
             return []
-        latest = max(rows, key=lambda r: (r.at, r.id)).batch_id
-        batch = sorted((r for r in self.state.audit if r.tenant_id == self.tenant_id and r.batch_id == latest),
-                       key=lambda r: r.id)  # fmt: skip
-        return [
-            AuditRecord(r.id, r.batch_id, r.at, r.actor, r.actor_name, r.channel, r.action, r.target, r.old, r.new,
-                        r.undone_by)
-            for r in batch
-        ]  # fmt: skip
+        latest = max(candidates, key=lambda r: (r.at, r.id)).batch_id
+        return sorted((r for r in mine if r.batch_id == latest), key=lambda r: r.id)
 
     def undoing(self) -> None:
         self._undoing = True
 
     def mark_undone(self, batch_id: str) -> None:
         for row in self.state.audit:
-            if row.tenant_id == self.tenant_id and row.batch_id == batch_id:
-                row.undone_by = self.batch_id
+            if row.tenant_id == self.tenant_id and row.record.batch_id == batch_id:
+                row.record = replace(row.record, undone_by=self.batch_id)
 
 
 class FakePending(_Part):

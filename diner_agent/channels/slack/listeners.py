@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+
+from diner_agent.channels.unfinished import Unfinished
 
 
 class ListenerPool(ThreadPoolExecutor):
@@ -15,26 +16,18 @@ class ListenerPool(ThreadPoolExecutor):
 
     def __init__(self, max_workers: int = 8) -> None:
         super().__init__(max_workers=max_workers, thread_name_prefix="slack-listener")
-        self._unfinished = 0
-        self._idle = threading.Condition()
+        self._unfinished = Unfinished()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[no-untyped-def, override]
-        with self._idle:
-            self._unfinished += 1
+        self._unfinished.started()
         try:
             future = super().submit(fn, *args, **kwargs)
         except BaseException:
-            self._finished(None)
+            self._unfinished.finished()
             raise
-        future.add_done_callback(self._finished)
+        future.add_done_callback(self._unfinished.finished)
         return future
-
-    def _finished(self, _future: Future | None) -> None:
-        with self._idle:
-            self._unfinished -= 1
-            self._idle.notify_all()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """True once every submitted listener has finished; False if `timeout` ran out first."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._unfinished == 0, timeout=timeout)
+        return self._unfinished.wait_idle(timeout)

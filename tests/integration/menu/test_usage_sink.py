@@ -4,6 +4,7 @@ never waits behind the one writer SQLite allows), and flush / close store everyt
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -52,24 +53,33 @@ def sqlite_store(sqlite_url, clock):
     store.close()
 
 
-def test_recording_does_not_wait_for_the_write_turn(sqlite_store, clock):
-    store = sqlite_store
-    sink = UsageSink(store)
+@contextmanager
+def holding_the_write_turn(store):
+    """Another thread holds the store's one write turn (as a text's changes would) until the block ends."""
     held, release = threading.Event(), threading.Event()
 
-    def hold_the_write_lock() -> None:
+    def hold() -> None:
         with store.write():
             held.set()
             release.wait(10)
 
-    holder = threading.Thread(target=hold_the_write_lock)
+    holder = threading.Thread(target=hold)
     holder.start()
     assert held.wait(10)
-    for n in range(50):
-        sink.record(Row(clock, latency_ms=float(n)))  # returns while the lock is held (else this would hang)
-    assert stored(store, clock) == []  # nothing could be written yet
-    release.set()
-    holder.join(10)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(10)
+
+
+def test_recording_does_not_wait_for_the_write_turn(sqlite_store, clock):
+    store = sqlite_store
+    sink = UsageSink(store)
+    with holding_the_write_turn(store):
+        for n in range(50):
+            sink.record(Row(clock, latency_ms=float(n)))  # returns while the turn is held (else this would hang)
+        assert stored(store, clock) == []  # nothing could be written yet
     sink.flush()
     assert sorted(r["latency_ms"] for r in stored(store, clock)) == [float(n) for n in range(50)]
     sink.close()
@@ -89,20 +99,9 @@ def test_close_stores_what_was_queued_and_later_rows_are_stored_at_once(store, c
 def test_a_full_queue_drops_rows_with_a_warning_instead_of_waiting(sqlite_store, clock, caplog):
     store = sqlite_store
     sink = UsageSink(store, max_queued=5)
-    held, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with store.write():
-            held.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert held.wait(10)
-    for _ in range(20):
-        sink.record(Row(clock))
-    release.set()
-    holder.join(10)
+    with holding_the_write_turn(store):
+        for _ in range(20):
+            sink.record(Row(clock))
     sink.close()
     assert sink.dropped > 0 and len(stored(store, clock)) == 20 - sink.dropped
     assert "AI usage queue full" in caplog.text
