@@ -64,8 +64,10 @@ def tenants() -> None:
 @tenants.command("load")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--reset", is_flag=True, help="Make menus and hours exactly the file's (overwrites owner changes).")
+@click.option("--prune", is_flag=True, help="Take items that are not in the file off the menu (kept for audit/undo).")
+@click.option("--dry-run", is_flag=True, help="Print what the load would change; change nothing.")
 @click.pass_context
-def tenants_load(ctx: click.Context, file: str, reset: bool) -> None:
+def tenants_load(ctx: click.Context, file: str, reset: bool, prune: bool, dry_run: bool) -> None:
     """Create or update the diners in FILE (DESIGN 4.1); all or nothing."""
     settings = _settings(ctx)
     try:
@@ -74,11 +76,16 @@ def tenants_load(ctx: click.Context, file: str, reset: bool) -> None:
         raise click.ClickException(f"{file} was not loaded:\n  " + "\n  ".join(exc.problems)) from None
     store = MenuStore.from_url(settings.database_url)
     try:
-        report = load_tenants(store, parsed, reset=reset)
+        report = load_tenants(store, parsed, reset=reset, prune=prune, dry_run=dry_run)
     except TenantFileError as exc:
         raise click.ClickException(f"{file} was not loaded:\n  " + "\n  ".join(exc.problems)) from None
     finally:
         store.close()
+    if dry_run:
+        click.echo(f"dry run, nothing changed; loading {file} would do: {report.summary()}")
+        for line in report.changes:
+            click.echo(f"  {line}")
+        return
     click.echo(f"loaded {file}: {report.summary()}")
 
 

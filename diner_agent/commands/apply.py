@@ -77,7 +77,7 @@ def _apply(uow: UnitOfWork, cmd: Command, snapshot: MenuSnapshot, today: date) -
                 if current is not None and current.price_cents != cmd.based_on:
                     raise ApplyError(f"{item.name}'s price just changed; send the change again.")
             return [uow.items.set_price(item.id, cents)]
-        return [uow.items.set_available(item.id, cmd.value)]
+        return [uow.items.set_available(item.id, cmd.value, cmd.until)]
     if isinstance(cmd, ChangeHours):
         changes = []
         for key in cmd.target:
@@ -107,7 +107,8 @@ def preview(cmd: Command, snapshot: MenuSnapshot, now: datetime, today: date) ->
             raise ApplyError(f"{cmd.target} is no longer on the menu.")
         if isinstance(cmd, UpdatePrice):
             return [Change("update_price", item.name, item.price_cents, to_cents_str(cmd.value))]
-        return [Change("toggle_available", item.name, item.available, cmd.value)]
+        until = None if cmd.value else cmd.until
+        return [Change("toggle_available", item.name, item.available, cmd.value, until, item.sold_out_until)]
     if isinstance(cmd, ChangeHours):
         out = []
         for key in cmd.target:

@@ -32,9 +32,11 @@ def applied(change: Change, tenant: TenantInfo, local_now: datetime) -> str:
             return f"{target} is already {money(new, tenant.currency)}."  # type: ignore[arg-type]
         return f"{target}: {money(old, tenant.currency)} -> {money(new, tenant.currency)}."  # type: ignore[arg-type]
     if action == "toggle_available":
+        if new is False:
+            return sold_out_text(change, local_now)
         if old == new:
-            return f"{target} was already {'available' if new else 'sold out'}."
-        return f"{target} is {'back on the menu' if new else 'now sold out'}."
+            return f"{target} was already available."
+        return f"{target} is back on the menu."
     if action == "change_hours":
         label = day_label(target or "", local_now.date())
         if old == new or (not old and not new):
@@ -52,6 +54,18 @@ def applied(change: Change, tenant: TenantInfo, local_now: datetime) -> str:
         reason = old.get("reason") if isinstance(old, dict) else None
         return f"{tenant.name} is open again" + (f" (was closed: {reason})." if reason else ".")
     return f"{action} done."
+
+
+def sold_out_text(change: Change, local_now: datetime) -> str:
+    """Always says when it comes back: by itself at a time, or when someone texts that it is back."""
+    target = change.target or "That item"
+    back = f"'{target.lower()} is back'"
+    already = change.old is False and change.until == change.was_until
+    if change.until is None:
+        lead = f"{target} was already sold out" if already else f"{target} is now sold out"
+        return f"{lead} until you text {back}."
+    lead = f"{target} was already sold out" if already else f"{target} is now sold out"
+    return f"{lead} until {moment(change.until, local_now)}. Text {back} sooner."
 
 
 def group_hours(lines: list[tuple[Change, str]]) -> list[str]:

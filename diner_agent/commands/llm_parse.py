@@ -21,8 +21,9 @@ from pydantic import ValidationError
 
 from diner_agent.commands.apply import ApplyError, new_hours
 from diner_agent.commands.grammar.common import problem_for
+from diner_agent.commands.grammar.sold_out import default_until
 from diner_agent.commands.language_model import LlmReading
-from diner_agent.commands.model import COMMAND, ChangeHours, CloseEmergency, Command, UpdatePrice
+from diner_agent.commands.model import COMMAND, ChangeHours, CloseEmergency, Command, ToggleAvailable, UpdatePrice
 from diner_agent.commands.money import PriceError, check_price, format_cents
 from diner_agent.commands.resolve import Match, resolver_for
 from diner_agent.menu.hours import hours_on
@@ -163,6 +164,8 @@ def validate_answer(raw: str, snapshot: MenuSnapshot, now: datetime) -> LlmReadi
         problem = _check(command, snapshot, now)
         if problem is not None:
             return LlmReading(problem=problem)
+        if isinstance(command, ToggleAvailable) and command.value is False:
+            command = command.model_copy(update={"until": default_until(snapshot, now)})  # the diner's rule
         commands.append(command)
     return LlmReading(commands=tuple(commands))
 

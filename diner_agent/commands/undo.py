@@ -3,7 +3,7 @@ changed again since (undoing then would silently throw away someone's later chan
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from diner_agent.commands.apply import ApplyError, day_of
 from diner_agent.commands.change_text import applied
@@ -44,7 +44,9 @@ def undo_batch(uow: UnitOfWork, batch: list[AuditRecord]) -> list[Change]:
             current = uow.items.item(item_id)
             if current is None or current.available != new["available"]:  # type: ignore[index]
                 raise ApplyError(f"{record.target} was changed again since, so I can't undo that.")
-            changes.append(uow.items.set_available(item_id, old["available"]))  # type: ignore[index]
+            was_until = old.get("until")  # type: ignore[union-attr]
+            until = datetime.fromisoformat(was_until) if was_until else None
+            changes.append(uow.items.set_available(item_id, old["available"], until))  # type: ignore[index]
         elif record.action == "change_hours":
             day = day_of(record.target or "")
             stored = uow.schedule.hours(day)

@@ -38,13 +38,18 @@ class Inbox(Protocol):
 class ItemEdits(Protocol):
     """Prices and availability; each change is audited."""
 
-    def item(self, item_id: int) -> MenuItem | None: ...
+    def item(self, item_id: int) -> MenuItem | None:
+        """The item as it reads now (sold-out time passed: available); None when not on the menu."""
+        ...
 
     def set_price(self, item_id: int, cents: int) -> Change:
         """Raises LookupError when the item is not on this diner's menu."""
         ...
 
-    def set_available(self, item_id: int, available: bool) -> Change: ...
+    def set_available(self, item_id: int, available: bool, until: datetime | None = None) -> Change:
+        """Sold out until `until` (None: until told) or back. The old value is the item's availability at
+        the unit of work's instant (an item whose sold-out time has passed reads as available)."""
+        ...
 
 
 class ScheduleEdits(Protocol):

@@ -63,6 +63,11 @@ class Tenant(Base):
     web_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Bumped by every change to items, hours or closures, so cached menu snapshots know when to reload.
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # What a bare "86 X" means: next_open (back at the next opening) | told (until someone says it is back).
+    sold_out_until: Mapped[str] = mapped_column(String(16), default="next_open", server_default="next_open")
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(200))
 
 
 class Staff(Base):
@@ -92,6 +97,12 @@ class Item(Base):
     available: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Sold out until then (with available=False); read as available from that instant on, no timer.
+    sold_out_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A special: on the menu until then. Removed items are hidden but kept (audit, UNDO, tenant reloads).
+    special_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    key: Mapped[str | None] = mapped_column(String(120))  # stable across tenant-file renames
 
 
 class WeeklyHours(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
@@ -24,6 +24,12 @@ class TenantInfo:
     slack_default_role: Role
     max_price_cents: int
     version: int = 0
+    # What a bare "86 X" means (tenant file `sold_out_until`): back at the next opening, or until told.
+    sold_out_until: Literal["next_open", "told"] = "next_open"
+    # Shown on the public page when given (tenant file `address`, `phone`, `website`).
+    address: str | None = None
+    phone: str | None = None
+    website: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,23 @@ class MenuItem:
     available: bool
     aliases: tuple[str, ...] = ()
     position: int = 0
+    # Sold out until this instant (stored with available=False): from then on the item reads as available
+    # again. Computed at read time (`available_at`), so no timer runs and every worker agrees.
+    sold_out_until: datetime | None = None
+    # A special (Specials section) shows until this instant, then leaves the menu by itself.
+    special_until: datetime | None = None
+    key: str | None = None  # stable key across tenant-file reloads (renames keep it)
+
+    def available_at(self, now: datetime) -> bool:
+        return self.available or (self.sold_out_until is not None and self.sold_out_until <= now)
+
+    def back_at(self, now: datetime) -> datetime | None:
+        """When a sold-out item comes back by itself; None when it is available or off until told."""
+        return None if self.available_at(now) else self.sold_out_until
+
+    @property
+    def special(self) -> bool:
+        return self.special_until is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +91,27 @@ class MenuSnapshot:
     special: dict[date, tuple[Interval, ...]]
     closures: tuple[ClosureInfo, ...] = ()
     staff: tuple[StaffMember, ...] = ()
+
+    def as_of(self, now: datetime) -> MenuSnapshot:
+        """This snapshot as it reads at `now`: items whose sold-out time has passed are available again and
+        specials past their end are gone. The same cached snapshot serves every moment; only what time has
+        changed is copied (nothing is written, so every worker computes the same menu)."""
+        stale = [
+            i
+            for i in self.items
+            if (not i.available and i.sold_out_until is not None and i.sold_out_until <= now)
+            or (i.special_until is not None and i.special_until <= now)
+        ]
+        if not stale:
+            return self
+        items = []
+        for item in self.items:
+            if item.special_until is not None and item.special_until <= now:
+                continue
+            if not item.available and item.sold_out_until is not None and item.sold_out_until <= now:
+                item = replace(item, available=True, sold_out_until=None)
+            items.append(item)
+        return replace(self, items=tuple(items))
 
     def item(self, item_id: int) -> MenuItem | None:
         for item in self.items:
@@ -136,7 +180,11 @@ class Change:
     target: str | None
     old: object
     new: object
+    # toggle_available: when the item comes back by itself (None: when told), after and before; add_special:
+    # when the special ends.
+    until: datetime | None = None
+    was_until: datetime | None = None
 
     @property
     def changed(self) -> bool:
-        return self.old != self.new
+        return self.old != self.new or self.until != self.was_until

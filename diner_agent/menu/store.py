@@ -43,13 +43,26 @@ _TENANT = select(
     m.Tenant.slack_default_role,
     m.Tenant.max_price_cents,
     m.Tenant.version,
+    m.Tenant.sold_out_until,
+    m.Tenant.address,
+    m.Tenant.phone,
+    m.Tenant.website,
 )  # in TenantInfo's field order
 _TENANT_BY_ID = _TENANT.where(m.Tenant.id == bindparam("b_tenant"))
 _LOAD_ITEMS = (
     select(
-        m.Item.id, m.Item.name, m.Item.category, m.Item.price_cents, m.Item.available, m.Item.aliases, m.Item.position
+        m.Item.id,
+        m.Item.name,
+        m.Item.category,
+        m.Item.price_cents,
+        m.Item.available,
+        m.Item.aliases,
+        m.Item.position,
+        m.Item.sold_out_until,
+        m.Item.special_until,
+        m.Item.key,
     )
-    .where(m.Item.tenant_id == bindparam("b_tenant"))
+    .where(m.Item.tenant_id == bindparam("b_tenant"), m.Item.removed_at.is_(None))
     .order_by(m.Item.position, m.Item.id)
 )
 _LOAD_WEEKLY = select(m.WeeklyHours.day, m.WeeklyHours.intervals).where(
@@ -190,15 +203,17 @@ class MenuStore:
             return None
 
     def _at_version(self, tenant_id: str, version: int) -> MenuSnapshot:
+        """The cached snapshot (or a fresh load), as it reads now: sold-out times and specials that have
+        run out are applied at read time, so nothing needs a timer to come back."""
         cached = self._snapshots.get(tenant_id)
         if cached is not None and cached.tenant.version == version:
-            return cached
+            return cached.as_of(self.clock.now())
         snap = self._load_snapshot(tenant_id)
         with self._lock:
             current = self._snapshots.get(tenant_id)
             if current is None or current.tenant.version <= snap.tenant.version:
                 self._snapshots[tenant_id] = snap
-        return snap
+        return snap.as_of(self.clock.now())
 
     def _load_snapshot(self, tenant_id: str) -> MenuSnapshot:
         # One read transaction, so the parts agree with each other and with the version they carry.
@@ -209,7 +224,8 @@ class MenuStore:
             if row is None:
                 raise UnknownTenant(tenant_id)
             items = tuple(
-                MenuItem(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ()), r[6]) for r in conn.execute(_LOAD_ITEMS, key)
+                MenuItem(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ()), r[6], r[7], r[8], r[9])
+                for r in conn.execute(_LOAD_ITEMS, key)
             )
             weekly = {r[0]: tuple((a, b) for a, b in r[1]) for r in conn.execute(_LOAD_WEEKLY, key)}
             special = {r[0]: tuple((a, b) for a, b in r[1]) for r in conn.execute(_LOAD_SPECIAL, key)}
@@ -236,7 +252,7 @@ class MenuStore:
             if change.action == "update_price":
                 items[item.name] = replace(item, price_cents=change.new)
             else:
-                items[item.name] = replace(item, available=change.new)
+                items[item.name] = replace(item, available=change.new, sold_out_until=change.until)
         moved = replace(
             cached,
             tenant=replace(cached.tenant, version=locked_version + 1),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from diner_agent.menu.hours import is_open, local_now
+from diner_agent.menu.hours import hours_on, is_open, local_now, next_opening
 from diner_agent.menu.prices import price_text
-from diner_agent.menu.records import WEEKDAYS, Interval, MenuSnapshot
+from diner_agent.menu.records import WEEKDAYS, Interval, MenuItem, MenuSnapshot
 
 SCHEMA_DAYS = {
     "mon": "Monday",
@@ -23,8 +23,43 @@ def _intervals(intervals: tuple[Interval, ...]) -> list[dict[str, str]]:
     return [{"open": a, "close": b} for a, b in intervals]
 
 
+def _iso(snapshot: MenuSnapshot, value: datetime | None) -> str | None:
+    return None if value is None else local_now(snapshot, value).isoformat()
+
+
+def today_status(snapshot: MenuSnapshot, now: datetime) -> dict:
+    """`today`: the local date, the hours in force on it (special hours included), whether the diner is
+    open now (closures included) and its next opening (none during a closure before its end)."""
+    today = local_now(snapshot, now).date()
+    closure = snapshot.closure_at(now)
+    after = now if closure is None or closure.until is None or closure.until <= now else closure.until
+    upcoming = None if closure is not None and closure.until is None else next_opening(snapshot, after)
+    return {
+        "date": today.isoformat(),
+        "intervals": _intervals(hours_on(snapshot, today)),
+        "open_now": is_open(snapshot, now),
+        "next_open": _iso(snapshot, upcoming),
+    }
+
+
+def _item(snapshot: MenuSnapshot, item: MenuItem, now: datetime) -> dict:
+    out = {
+        "name": item.name,
+        "category": item.category,
+        "price": price_text(item.price_cents),
+        "available": item.available_at(now),
+        "back_at": _iso(snapshot, item.back_at(now)),
+    }
+    if item.special:
+        out["special"] = True
+        out["ends_at"] = _iso(snapshot, item.special_until)
+    return out
+
+
 def public_menu(snapshot: MenuSnapshot, now: datetime) -> dict:
-    """The JSON customers and outside checks read: exactly the DESIGN 4.3 shape."""
+    """The JSON customers and outside checks read: the DESIGN 4.3 shape, plus `today` and each item's
+    `back_at` (docs/public-menu.md). Computed from stored times at `now`: nothing runs on a timer."""
+    snapshot = snapshot.as_of(now)
     today = local_now(snapshot, now).date()
     closure = snapshot.closure_at(now)
     return {
@@ -45,15 +80,8 @@ def public_menu(snapshot: MenuSnapshot, now: datetime) -> dict:
         "special_hours": {
             day.isoformat(): _intervals(iv) for day, iv in sorted(snapshot.special.items()) if day >= today
         },
-        "items": [
-            {
-                "name": item.name,
-                "category": item.category,
-                "price": price_text(item.price_cents),
-                "available": item.available,
-            }
-            for item in snapshot.items
-        ],
+        "today": today_status(snapshot, now),
+        "items": [_item(snapshot, item, now) for item in snapshot.items],
     }
 
 

@@ -60,7 +60,9 @@ def test_an_answer_streams_into_the_page(context, site, fake_cloudflare):
 
 def test_a_command_typed_in_the_page_changes_the_menu(context, site, fake_cloudflare):
     page = open_chat(context, site)
-    assert ask(page, "86 the reuben") == "Reuben is now sold out. Reply UNDO to revert."
+    assert ask(page, "86 the reuben") == (
+        "Reuben is now sold out until tomorrow 7am. Text 'reuben is back' sooner. Reply UNDO to revert."
+    )
     items = {i["name"]: i for i in httpx.get(f"{site.url}/menu/blue-plate.json").json()["items"]}
     assert items["Reuben"]["available"] is False
     page.click("#suggestions button[data-text=UNDO]")

@@ -36,6 +36,7 @@ from diner_agent.menu.records import (
     TenantInfo,
 )
 from diner_agent.menu.tenant_file import read_tenant_file
+from diner_agent.menu.tenant_file.schema import slug
 from tests.fakes.unit_of_work import FakeUnitOfWork
 
 
@@ -96,14 +97,16 @@ class FakeMenus:
         state, tid = self.state, entry.id
         state.tenants[tid] = TenantInfo(
             tid, entry.name, entry.timezone, entry.currency, entry.sms_number, entry.slack_team,
-            entry.slack_default_role, entry.max_price, version=1,
+            entry.slack_default_role, entry.max_price, version=1, sold_out_until=entry.sold_out_until,
+            address=entry.address, phone=entry.phone, website=entry.website,
         )  # fmt: skip
         state.items[tid] = {}
         for position, spec in enumerate(entry.menu):
             item_id = state.next_id()
             item = MenuItem(
-                item_id, spec.name, spec.category, spec.price, spec.available, tuple(spec.aliases), position
-            )
+                item_id, spec.name, spec.category, spec.price, spec.available, tuple(spec.aliases), position,
+                key=spec.key or slug(spec.name),
+            )  # fmt: skip
             state.items[tid][item_id] = item
         state.weekly[tid] = {day: parse_spec(spec) for day, spec in entry.hours.items() if parse_spec(spec)}
         state.special[tid], state.closures[tid] = {}, []
@@ -127,7 +130,7 @@ class FakeMenus:
         return MenuSnapshot(
             tenant, items, dict(state.weekly[tenant_id]), dict(state.special[tenant_id]), closures,
             state.staff[tenant_id],
-        )  # fmt: skip
+        ).as_of(self.clock.now())  # fmt: skip
 
     def snapshot_at(self, channel: str, address: str) -> MenuSnapshot | None:
         state = self.state

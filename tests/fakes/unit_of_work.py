@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from diner_agent.menu.records import WEEKDAYS, Actor, AuditRecord, Change, Interval, MenuItem, PendingRecord
@@ -35,7 +35,10 @@ class FakeInbox(_Part):
 
 class FakeItemEdits(_Part):
     def item(self, item_id: int) -> MenuItem | None:
-        return self.state.items[self.tenant_id].get(item_id)
+        item = self.state.items[self.tenant_id].get(item_id)
+        if item is not None and not item.available and item.available_at(self.work.now):
+            item = replace(item, available=True, sold_out_until=None)  # its sold-out time has passed
+        return item
 
     def _set(self, item_id: int, action: str, field: str, value: object) -> Change:
         item = self.item(item_id)
@@ -49,8 +52,16 @@ class FakeItemEdits(_Part):
     def set_price(self, item_id: int, cents: int) -> Change:
         return self._set(item_id, "update_price", "price_cents", cents)
 
-    def set_available(self, item_id: int, available: bool) -> Change:
-        return self._set(item_id, "toggle_available", "available", available)
+    def set_available(self, item_id: int, available: bool, until: datetime | None = None) -> Change:
+        item = self.item(item_id)
+        if item is None:
+            raise LookupError(f"item {item_id} is not on this tenant's menu")
+        until = None if available else until
+        change = Change("toggle_available", item.name, item.available, available, until, item.sold_out_until)
+        self.state.items[self.tenant_id][item_id] = replace(item, available=available, sold_out_until=until)
+        old = {"id": item_id, "available": item.available, "until": _utc(item.sold_out_until)}
+        self.work.audit.record(change, old, {"id": item_id, "available": available, "until": _utc(until)})
+        return change
 
 
 def _json(intervals: tuple[Interval, ...] | None) -> list[list[str]] | None:
@@ -231,3 +242,7 @@ class FakeUnitOfWork:
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _utc(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()

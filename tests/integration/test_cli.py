@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
@@ -28,15 +29,20 @@ def test_upgrade_load_and_parse_one_text(env):
     assert run(env, "db", "upgrade").exit_code == 0
     loaded = run(env, "tenants", "load", str(SAMPLE_TENANT))
     assert loaded.exit_code == 0 and "created blue-plate" in loaded.output
-    out = run(env, "parse", "--tenant", "blue-plate", "--no-llm", "86 the pot roast")
+    out = run(env, "parse", "--tenant", "blue-plate", "--no-llm", "86 the pot roast for good")
     assert out.exit_code == 0
     assert json.loads(out.output) == {
-        "text": "86 the pot roast",
+        "text": "86 the pot roast for good",
         "source": "grammar",
         "needs_confirmation": False,
         "commands": [{"action": "toggle_available", "target": "Pot Roast", "value": False, "until": None}],
-        "reply": "Pot Roast is now sold out.",
+        "reply": "Pot Roast is now sold out until you text 'pot roast is back'.",
     }
+    # A bare 86 follows the diner's rule (next_open): back at the next opening, an instant with its offset.
+    bare = json.loads(run(env, "parse", "--tenant", "blue-plate", "--no-llm", "86 the pot roast").output)
+    until = datetime.fromisoformat(bare["commands"][0]["until"])
+    assert until.utcoffset() is not None and until.strftime("%H:%M") in ("07:00", "08:00")
+    assert bare["reply"].endswith("Text 'pot roast is back' sooner.")
 
 
 def test_parse_reads_one_message_per_line_and_applies_nothing(env):

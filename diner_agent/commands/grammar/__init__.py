@@ -19,6 +19,7 @@ from diner_agent.commands.grammar.common import Context, Outcome, Problem, Readi
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
 from diner_agent.commands.grammar.prices import price
+from diner_agent.commands.grammar.sold_out import with_until
 from diner_agent.commands.model import Command
 from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, clean, normalize, trim_fillers
 from diner_agent.commands.resolve import Match, resolver_for, singular
@@ -38,7 +39,7 @@ _SOFT_SPLIT = re.compile(
     r"(\s*,\s*and\s+|\s*,\s*(?:but\s+)?|\s*[!?]+\s*|\s+but\s+|\s+/\s+|\s+and\s+|\s+n\s+|"
     r"\s+(?=(?:86|un-?86)\b)|(?<=\d)(?<!86)\s+(?=[a-z$])(?!" + _NOT_AFTER_NUMBER + r"))"
 )
-_PARSERS = (reopen, emergency, hours, availability, price)
+_PARSERS = (reopen, emergency, hours, with_until(availability), price)
 _MAX_ATOMS = 10
 
 

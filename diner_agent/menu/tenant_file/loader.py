@@ -2,13 +2,16 @@
 
 Loading creates what does not exist and refreshes configuration (names, staff, numbers, aliases,
 categories), but never overwrites what owners change by text (prices, availability, hours) unless
-`reset=True`, which makes the tenant's menu and hours exactly the file's. A file that conflicts with
-what is stored (a number another diner has) loads nothing.
+`reset=True`, which makes the tenant's menu and hours exactly the file's. Items are matched by key
+(items.py): a new name under the same key is a rename; items not in the file are hidden only with
+`prune=True`. `dry_run=True` reports what a load would change and rolls everything back. A file that
+conflicts with what is stored (a number another diner has) loads nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from diner_agent.menu import models as m
 from diner_agent.menu.hours import parse_spec
 from diner_agent.menu.store import MenuStore
+from diner_agent.menu.tenant_file.items import merge_items
 from diner_agent.menu.tenant_file.schema import TenantEntry, TenantFile, TenantFileError
 
 
@@ -25,6 +29,8 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     items_added: int = 0
     items_removed: int = 0
+    items_renamed: int = 0
+    changes: list[str] = field(default_factory=list)  # one line per item added, renamed, removed, reset, kept
 
     def summary(self) -> str:
         parts = []
@@ -33,18 +39,31 @@ class LoadReport:
         if self.updated:
             parts.append(f"updated {', '.join(self.updated)}")
         parts.append(f"{self.items_added} item(s) added")
+        if self.items_renamed:
+            parts.append(f"{self.items_renamed} renamed")
         if self.items_removed:
             parts.append(f"{self.items_removed} removed")
         return "; ".join(parts)
 
 
-def load_tenants(store: MenuStore, tenants: TenantFile, *, reset: bool = False) -> LoadReport:
-    """Apply the file to the store in one transaction (DESIGN 4.1 semantics)."""
+class _DryRun(Exception):
+    """Raised inside the write transaction of a dry run, so that it rolls back."""
+
+
+def load_tenants(
+    store: MenuStore, tenants: TenantFile, *, reset: bool = False, prune: bool = False, dry_run: bool = False
+) -> LoadReport:
+    """Apply the file to the store in one transaction (DESIGN 4.1 semantics, items by key)."""
     report = LoadReport()
+    now = store.clock.now()
     try:
         with store.write() as s:
             for entry in tenants.tenants:
-                _load_one(s, entry, reset, report)
+                _load_one(s, entry, reset, prune, now, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     except IntegrityError as exc:
         detail = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         raise TenantFileError(
@@ -53,7 +72,7 @@ def load_tenants(store: MenuStore, tenants: TenantFile, *, reset: bool = False) 
     return report
 
 
-def _load_one(s, entry: TenantEntry, reset: bool, report: LoadReport) -> None:  # type: ignore[no-untyped-def]
+def _load_one(s, entry: TenantEntry, reset: bool, prune: bool, now: datetime, report: LoadReport) -> None:  # type: ignore[no-untyped-def]
     tenant = s.get(m.Tenant, entry.id)
     created = tenant is None
     if created:
@@ -69,33 +88,18 @@ def _load_one(s, entry: TenantEntry, reset: bool, report: LoadReport) -> None:  
     tenant.slack_team = entry.slack_team
     tenant.slack_default_role = entry.slack_default_role
     tenant.max_price_cents = entry.max_price
+    tenant.sold_out_until = entry.sold_out_until
+    tenant.address, tenant.phone, tenant.website = entry.address, entry.phone, entry.website
     tenant.version = (tenant.version or 0) + 1
     s.flush()
 
     _load_staff(s, entry)
 
-    existing = {i.name.lower(): i for i in s.scalars(select(m.Item).where(m.Item.tenant_id == entry.id))}
-    wanted = set()
-    for position, spec in enumerate(entry.menu):
-        key = spec.name.lower()
-        wanted.add(key)
-        item = existing.get(key)
-        if item is None:
-            item = m.Item(tenant_id=entry.id, price_cents=spec.price, available=spec.available)
-            s.add(item)
-            report.items_added += 1
-        elif reset:
-            item.price_cents = spec.price
-            item.available = spec.available
-        item.name = spec.name
-        item.category = spec.category
-        item.aliases = list(spec.aliases)
-        item.position = position
-    if reset:
-        for key, item in existing.items():
-            if key not in wanted:
-                s.delete(item)
-                report.items_removed += 1
+    diff = merge_items(s, entry, reset=reset, prune=prune, now=now)
+    report.items_added += len(diff.added)
+    report.items_renamed += len(diff.renamed)
+    report.items_removed += len(diff.removed)
+    report.changes += diff.lines(entry.id)
 
     if created or reset:
         s.execute(delete(m.WeeklyHours).where(m.WeeklyHours.tenant_id == entry.id))

@@ -35,6 +35,11 @@ def to_e164(value: object) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def slug(name: str) -> str:
+    """An item's default key: its first name, lower case, words joined by '-' ("Club Sandwich" -> club-sandwich)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:120] or "item"
+
+
 Cents = Annotated[int, BeforeValidator(cents_of)]
 Phone = Annotated[str, BeforeValidator(to_e164)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
@@ -59,6 +64,8 @@ class StaffEntry(_Strict):
 
 class MenuEntry(_Strict):
     name: Name
+    # Stable across renames: a changed name with the same key is a rename (default: slug of the first name).
+    key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)] | None = None
     price: Cents
     category: Annotated[str, Field(max_length=80)] | None = None
     aliases: list[Annotated[str, Field(min_length=1, max_length=120)]] = []
@@ -77,6 +84,12 @@ class TenantEntry(_Strict):
     staff: list[StaffEntry] = []
     hours: dict[str, str] = {}
     menu: list[MenuEntry] = []
+    # What a bare "86 X" means: back at the next opening (default), or sold out until someone says it is back.
+    sold_out_until: Literal["next_open", "told"] = "next_open"
+    # Shown on the public page (and in its schema.org data) when given.
+    address: Annotated[str, Field(max_length=200)] | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    website: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=200)] | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -107,6 +120,10 @@ class TenantEntry(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> TenantEntry:
         seen: dict[str, str] = {}
+        keys = [item.key or slug(item.name) for item in self.menu]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"item key used twice: {', '.join(dupes)} (give the items distinct 'key:' values)")
         for item in self.menu:
             for label in (item.name, *item.aliases):
                 key = re.sub(r"\s+", " ", label.lower())

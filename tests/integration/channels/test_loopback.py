@@ -43,7 +43,9 @@ def test_a_simulated_sms_changes_the_menu_over_http(app, db_url):
     with serve(app) as base:
         settings = simulator_settings(db_url)
         replies = simulate_sms(settings, to=BLUE_PLATE_NUMBER, sender=DANA, text="86 the pot roast", url=base)
-        assert replies == ["Pot Roast is now sold out. Reply UNDO to revert."]
+        assert replies == [
+            ("Pot Roast is now sold out until tomorrow 7am. Text 'pot roast is back' sooner. Reply UNDO to revert.")
+        ]
         assert public_item(base, "Pot Roast")["available"] is False
         assert simulate_sms(settings, to=BLUE_PLATE_NUMBER, sender=SAM, text="STOP", url=base) == []
 
@@ -121,7 +123,9 @@ def test_a_signed_slash_command_changes_the_menu_over_http(app):
         headers = {**slack_headers(body), "Content-Type": "application/x-www-form-urlencoded"}
         ack = httpx.post(f"{base}/slack/events", content=body, headers=headers)
         assert ack.status_code == 200
-        assert ack.json()["text"] == "Pot Roast is now sold out. Reply UNDO to revert."
+        assert ack.json()["text"] == (
+            "Pot Roast is now sold out until tomorrow 7am. Text 'pot roast is back' sooner. Reply UNDO to revert."
+        )
         assert public_item(base, "Pot Roast")["available"] is False
 
 

@@ -11,6 +11,9 @@ from tests.sample import BLUE_PLATE, DEMO, DEMO_DANA, SAM, STRANGER, sms
 
 CONVERSATION = [
     ("86 the tuna melt and reuben", {}),
+    ("86 the pot roast till 11", {}),
+    ("86 the pecan pie for good", {}),
+    ("86 the tots until monday", {"sender": SAM}),
     ("coffee 2.75", {}),
     ("coffee 2.75", {"message_id": "SM-1"}),
     ("coffee 3.10", {"message_id": "SM-1"}),  # a retry: the stored reply, nothing applied
@@ -50,7 +53,7 @@ def menus_of(menus):
     out = {}
     for tenant in (BLUE_PLATE, DEMO):
         snapshot = menus.snapshot(tenant)
-        items = [(i.name, i.price_cents, i.available) for i in snapshot.items]
+        items = [(i.name, i.price_cents, i.available, i.sold_out_until) for i in snapshot.items]
         closures = [(c.reason, c.since, c.until) for c in snapshot.closures]
         out[tenant] = (items, snapshot.weekly, snapshot.special, closures)
     return out

@@ -83,7 +83,9 @@ def assert_grammar_still_applies(client, store, fake, before) -> None:
     """After the fault, a plain command still applies by the grammar alone, without asking upstream."""
     asked = upstream_calls(fake)
     response = signed_sms(client, sms_form("86 the reuben"))
-    assert twiml_messages(response.get_data(as_text=True)) == ["Reuben is now sold out. Reply UNDO to revert."]
+    assert twiml_messages(response.get_data(as_text=True)) == [
+        ("Reuben is now sold out until tomorrow 7am. Text 'reuben is back' sooner. Reply UNDO to revert.")
+    ]
     assert store.snapshot(BLUE_PLATE).item_named("Reuben").available is False
     assert tenant_state(store, BLUE_PLATE).audit == before.audit + 1
     assert upstream_calls(fake) == asked
@@ -165,7 +167,9 @@ def test_slack_slash_command_and_mention(fault, fake_cloudflare, build_app, slac
 
     asked = upstream_calls(fake_cloudflare)
     response = slack_post(client, command_body("86 the pot roast"))
-    assert _ack_text(response) == "Pot Roast is now sold out. Reply UNDO to revert."
+    assert _ack_text(response) == (
+        "Pot Roast is now sold out until tomorrow 7am. Text 'pot roast is back' sooner. Reply UNDO to revert."
+    )
     assert store.snapshot(BLUE_PLATE).item_named("Pot Roast").available is False
     assert upstream_calls(fake_cloudflare) == asked
 
@@ -222,6 +226,8 @@ def test_web_chat_streamed_and_not(fault, fake_cloudflare, build_app):
 
         asked = upstream_calls(fake_cloudflare)
         text, _ = _stream(base, token, "86 the tuna melt")
-        assert text == "Tuna Melt is now sold out. Reply UNDO to revert."
+        assert text == (
+            "Tuna Melt is now sold out until tomorrow 7am. Text 'tuna melt is back' sooner. Reply UNDO to revert."
+        )
         assert store.snapshot(BLUE_PLATE).item_named("Tuna Melt").available is False
         assert upstream_calls(fake_cloudflare) == asked

@@ -37,13 +37,27 @@ def test_menu_json_has_exactly_the_contract_shape(client):
         "closure",
         "hours",
         "special_hours",
+        "today",
         "items",
     ]
     assert doc["tenant"] == "blue-plate" and doc["currency"] == "USD" and doc["open_now"] is True
     assert doc["closure"] is None
     assert doc["hours"]["mon"] == [{"open": "07:00", "close": "15:00"}] and doc["hours"]["sun"] == []
-    assert doc["items"][0] == {"name": "Coffee", "category": "Drinks", "price": "2.50", "available": True}
+    assert doc["items"][0] == {
+        "name": "Coffee",
+        "category": "Drinks",
+        "price": "2.50",
+        "available": True,
+        "back_at": None,
+    }
     assert doc["special_hours"] == {}
+    # Thursday 10:00 in New York: open 7-3 today, next opening tomorrow at 7.
+    assert doc["today"] == {
+        "date": "2026-11-26",
+        "intervals": [{"open": "07:00", "close": "15:00"}],
+        "open_now": True,
+        "next_open": "2026-11-27T07:00:00-05:00",
+    }
 
 
 def test_a_text_changes_the_public_menu_at_once(app, client, clock):

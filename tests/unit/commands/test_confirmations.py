@@ -88,4 +88,6 @@ def test_a_model_reading_is_always_confirmed_first(menus, clock):
     assert item(menus, "Reuben").available is True
     pending = menus.state.pending[ask.pending_id]
     assert pending.status == "pending"
-    assert pending.commands == [{"action": "toggle_available", "target": "Reuben", "value": False, "until": None}]
+    # The diner's rule (next_open) holds for a model's reading too: back at Friday's opening.
+    back = "2026-11-27T07:00:00-05:00"
+    assert pending.commands == [{"action": "toggle_available", "target": "Reuben", "value": False, "until": back}]

@@ -33,7 +33,9 @@ from tests.services import redis_backends, redis_url
 
 def test_slash_command_changes_the_menu_and_answers_in_the_ack(client, fake_slack):
     ack = command(client, "86 the pot roast")
-    assert ack["text"] == "Pot Roast is now sold out. Reply UNDO to revert."
+    assert ack["text"] == (
+        "Pot Roast is now sold out until tomorrow 7am. Text 'pot roast is back' sooner. Reply UNDO to revert."
+    )
     assert UNDO_ACTION in buttons(ack)
     assert menu_item(client, "Pot Roast")["available"] is False
     assert fake_slack.posts() == []  # answered in the ack itself: one round trip
@@ -141,7 +143,9 @@ def test_app_mention_is_answered_in_its_thread(app, client, fake_slack):
     assert len(fake_slack.posts()) == 1
     post = fake_slack.posts()[0]
     assert post["channel"] == "C0KITCHEN" and post["thread_ts"] == "1764169200.000200"
-    assert post["text"] == "Pot Roast is now sold out. Reply UNDO to revert."
+    assert post["text"] == (
+        "Pot Roast is now sold out until tomorrow 7am. Text 'pot roast is back' sooner. Reply UNDO to revert."
+    )
     assert menu_item(client, "Pot Roast")["available"] is False
 
 

@@ -38,7 +38,9 @@ def text_of(response) -> str:
 
 def test_a_signed_sms_changes_the_public_menu_and_gets_a_confirmation(client):
     reply = text_of(signed_sms(client, sms_form("86 the pot roast")))
-    assert reply == "Pot Roast is now sold out. Reply UNDO to revert."
+    assert reply == (
+        "Pot Roast is now sold out until tomorrow 7am. Text 'pot roast is back' sooner. Reply UNDO to revert."
+    )
     assert menu_item(client, "Pot Roast")["available"] is False
 
 

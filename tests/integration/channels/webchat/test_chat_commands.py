@@ -24,7 +24,9 @@ def say(site, text: str, **kwargs) -> str:
 
 def test_86_in_chat_changes_the_public_menu_and_answers_with_the_services_reply(site, fake_cloudflare):
     assert menu(site)["Reuben"]["available"] is True
-    assert say(site, "86 the reuben") == "Reuben is now sold out. Reply UNDO to revert."
+    assert say(site, "86 the reuben") == (
+        "Reuben is now sold out until tomorrow 7am. Text 'reuben is back' sooner. Reply UNDO to revert."
+    )
     assert menu(site)["Reuben"]["available"] is False
     assert fake_cloudflare.requests == []  # the grammar read it; no model was asked
 
