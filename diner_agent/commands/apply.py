@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from diner_agent.commands.menu_edits import EDITS, EditError, apply_edit, preview_edit
 from diner_agent.commands.model import (
     ChangeHours,
     CloseEmergency,
@@ -78,6 +79,11 @@ def _apply(uow: UnitOfWork, cmd: Command, snapshot: MenuSnapshot, today: date) -
                     raise ApplyError(f"{item.name}'s price just changed; send the change again.")
             return [uow.items.set_price(item.id, cents)]
         return [uow.items.set_available(item.id, cmd.value, cmd.until)]
+    if isinstance(cmd, EDITS):
+        try:
+            return apply_edit(uow, cmd, snapshot)
+        except EditError as exc:
+            raise ApplyError(str(exc)) from None
     if isinstance(cmd, ChangeHours):
         changes = []
         for key in cmd.target:
@@ -109,6 +115,11 @@ def preview(cmd: Command, snapshot: MenuSnapshot, now: datetime, today: date) ->
             return [Change("update_price", item.name, item.price_cents, to_cents_str(cmd.value))]
         until = None if cmd.value else cmd.until
         return [Change("toggle_available", item.name, item.available, cmd.value, until, item.sold_out_until)]
+    if isinstance(cmd, EDITS):
+        try:
+            return preview_edit(cmd, snapshot, now)
+        except EditError as exc:
+            raise ApplyError(str(exc)) from None
     if isinstance(cmd, ChangeHours):
         out = []
         for key in cmd.target:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from diner_agent.commands.menu_edits import edit_text
 from diner_agent.commands.replies import day_label, fit, intervals_text, join, moment, money
 from diner_agent.menu.records import Change, TenantInfo
 
@@ -27,6 +28,9 @@ def done_text(changes: Sequence[Change], tenant: TenantInfo, local_now: datetime
 def applied(change: Change, tenant: TenantInfo, local_now: datetime) -> str:
     """One sentence for a change just made (or found already in place)."""
     action, target, old, new = change.action, change.target, change.old, change.new
+    edited = edit_text(change, tenant, local_now)
+    if edited is not None:
+        return edited
     if action == "update_price":
         if old == new:
             return f"{target} is already {money(new, tenant.currency)}."  # type: ignore[arg-type]

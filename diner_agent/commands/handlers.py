@@ -20,14 +20,6 @@ from diner_agent.commands.understand import Understanding
 from diner_agent.commands.unit_of_work import UnitOfWork
 from diner_agent.menu.records import MenuSnapshot
 
-# Changes whose handlers come with later work (specials and menu edits): until then they are refused.
-_NOT_YET = {
-    "add_special": "Specials by text are not supported yet.",
-    "add_item": "Adding menu items by text is not supported yet.",
-    "rename_item": "Renaming menu items by text is not supported yet.",
-    "remove_item": "Removing menu items by text is not supported yet.",
-}
-
 
 def show_help(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
     return Reply(HELP if turn.actor.role == "owner" else STAFF_HELP)
@@ -54,8 +46,6 @@ def hours_text(snapshot: MenuSnapshot, local_now: datetime) -> str:
 def change(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
     """Changes to the menu, the hours or the diner's opening: refused, held for a YES, or applied now."""
     assert meaning is not None and uow is not None
-    if any(c.action in _NOT_YET for c in meaning.commands):
-        return not_yet_supported(turn, meaning, uow)
     refused = permissions.refusal(turn.actor, meaning.commands)
     if refused is not None:
         return Reply(refused, "refused")
@@ -64,12 +54,6 @@ def change(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) ->
     local = uow.now.astimezone(turn.local.tzinfo)
     changes = apply_all(uow, meaning.commands, turn.snapshot, local.date())
     return Reply(done_text(changes, turn.tenant, local), "applied", undo=any(c.changed for c in changes))
-
-
-def not_yet_supported(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
-    assert meaning is not None
-    first = next(c for c in meaning.commands if c.action in _NOT_YET)
-    return Reply(f"{_NOT_YET[first.action]} Nothing changed.", "invalid")
 
 
 _CHANGE = Handler(change)
@@ -86,10 +70,10 @@ HANDLERS: dict[str, Handler] = {
     "change_hours": _CHANGE,
     "close_emergency": _CHANGE,
     "reopen": _CHANGE,
-    "add_special": Handler(not_yet_supported, writes=False),
-    "add_item": Handler(not_yet_supported, writes=False),
-    "rename_item": Handler(not_yet_supported, writes=False),
-    "remove_item": Handler(not_yet_supported, writes=False),
+    "add_special": _CHANGE,
+    "add_item": _CHANGE,
+    "rename_item": _CHANGE,
+    "remove_item": _CHANGE,
 }
 # A Confirm / Cancel button names the request it answers (Inbound.pending_id).
 CLICKED = _ANSWER_PENDING

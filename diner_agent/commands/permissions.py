@@ -13,6 +13,10 @@ _OWNER_ONLY = {
     "change_hours": "change hours",
     "close_emergency": "close the diner",
     "reopen": "reopen the diner",
+    "add_special": "add specials",
+    "add_item": "add menu items",
+    "rename_item": "rename menu items",
+    "remove_item": "remove menu items",
 }
 
 

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Literal
 
 from diner_agent.commands import grammar
+from diner_agent.commands.grammar.menu_questions import answer_question
 from diner_agent.commands.language_model import LlmRateLimited, LlmReader, LlmUnavailable
-from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
+from diner_agent.commands.model import CHANGE_ACTIONS, MENU_EDIT_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.questions import answer, answer_about, is_question
 from diner_agent.commands.replies import NOT_UNDERSTOOD
@@ -69,6 +70,8 @@ def confirmation_reasons(
                 if change > LARGE_CHANGE:
                     reasons.append("large")
                     break
+    if any(c.action in MENU_EDIT_ACTIONS for c in commands):
+        reasons.append("menu_edit")  # adding, renaming, removing: always asked about with YES
     if sum(1 for c in commands if c.action in CHANGE_ACTIONS) > MANY_CHANGES:
         reasons.append("many")
     return tuple(reasons)
@@ -83,6 +86,9 @@ def understand(
     deadline: float | None = None,
 ) -> Understanding:
     """Never raises for any text; `llm` is only consulted when the grammar found no command shape at all."""
+    asked = answer_question(text, snapshot, now)  # "what's 86'd?", "are we open christmas?"
+    if asked is not None:
+        return Understanding(text, "grammar", reply=asked)
     result = grammar.read(text, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))

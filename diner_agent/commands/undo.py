@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from diner_agent.commands.apply import ApplyError, day_of
 from diner_agent.commands.change_text import applied
+from diner_agent.commands.menu_edits import EditError, undo_edit
 from diner_agent.commands.model import Reply
 from diner_agent.commands.replies import fit, join
 from diner_agent.commands.turn import Turn
@@ -33,6 +34,13 @@ def undo_batch(uow: UnitOfWork, batch: list[AuditRecord]) -> list[Change]:
     changes: list[Change] = []
     for record in reversed(batch):
         old, new = record.old, record.new
+        try:
+            edited = undo_edit(uow, record)  # specials, added, renamed and removed items
+        except EditError as exc:
+            raise ApplyError(str(exc)) from None
+        if edited is not None:
+            changes.extend(edited)
+            continue
         if record.action == "update_price":
             item_id = new["id"]  # type: ignore[index]
             current = uow.items.item(item_id)

@@ -52,6 +52,26 @@ class ItemEdits(Protocol):
         ...
 
 
+class CatalogEdits(Protocol):
+    """What the menu is: items added (for good, or as a special until a time), renamed, removed (hidden,
+    kept) and restored; each change is audited. Raise NameTaken for a name already on the menu and
+    LookupError for an item that is not this diner's."""
+
+    def add_item(
+        self, name: str, category: str | None, cents: int, special_until: datetime | None = None
+    ) -> Change: ...
+
+    def rename_item(self, item_id: int, name: str) -> Change: ...
+
+    def remove_item(self, item_id: int) -> Change: ...
+
+    def restore_item(self, item_id: int) -> Change: ...
+
+    def removed(self, item_id: int) -> bool | None:
+        """Hidden (removed, or a special that has ended): True; on the menu: False; not this diner's: None."""
+        ...
+
+
 class ScheduleEdits(Protocol):
     """Weekly and one-day hours, and emergency closures; each change is audited."""
 
@@ -111,6 +131,7 @@ class UnitOfWork(Protocol):
     now: datetime  # the one instant every change in it is stamped with
     inbox: Inbox
     items: ItemEdits
+    catalog: CatalogEdits
     schedule: ScheduleEdits
     audit: AuditTrail
     pending: PendingConfirmations

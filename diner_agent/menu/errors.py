@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class UnknownTenant(LookupError):
     """No diner with that id (or it was removed)."""
+
+
+class NameTaken(ValueError):
+    """Another item on this diner's menu already has that name (names are unique per diner)."""

@@ -99,6 +99,18 @@ def next_opening(snapshot: MenuSnapshot, after: datetime, *, days: int = 8) -> d
     return None
 
 
+def closing_after(snapshot: MenuSnapshot, now: datetime) -> datetime:
+    """When the diner next closes: the end of the opening it is in, else of today's next one, else the
+    end of the local day (a special added while closed lasts the day)."""
+    tz = ZoneInfo(snapshot.tenant.timezone)
+    local = now.astimezone(tz)
+    for day in (local.date() - timedelta(days=1), local.date()):
+        for start, end in sorted(_spans(day, hours_on(snapshot, day), tz)):
+            if local < end and (start <= local or day == local.date()):
+                return end
+    return datetime.combine(local.date() + timedelta(days=1), time(0), tz)
+
+
 # A close before the open runs past midnight ("open til 2am"), but not into a near-24-hour day.
 MAX_OVERNIGHT_MINUTES = 20 * 60
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from diner_agent.menu.audit import SqlAuditTrail
+from diner_agent.menu.catalog_edits import SqlCatalogEdits
 from diner_agent.menu.inbox import SqlInbox
 from diner_agent.menu.item_edits import SqlItemEdits
 from diner_agent.menu.pending import SqlPending
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
         self.inbox = SqlInbox(txn)
         self.audit = SqlAuditTrail(txn, txn.batch_id)
         self.items = SqlItemEdits(txn, self.audit)
+        self.catalog = SqlCatalogEdits(txn, self.audit)
         self.schedule = SqlScheduleEdits(txn, self.audit)
         self.pending = SqlPending(txn)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from diner_agent.clock import Clock
 from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.hours import parse_spec
+from diner_agent.menu.keys import slug
 from diner_agent.menu.records import (
     Actor,
     AuditRecord,
@@ -36,7 +37,6 @@ from diner_agent.menu.records import (
     TenantInfo,
 )
 from diner_agent.menu.tenant_file import read_tenant_file
-from diner_agent.menu.tenant_file.schema import slug
 from tests.fakes.unit_of_work import FakeUnitOfWork
 
 
@@ -63,6 +63,7 @@ class State:
     tenants: dict[str, TenantInfo] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # token hash -> tenant id
     items: dict[str, dict[int, MenuItem]] = field(default_factory=dict)
+    removed: dict[str, dict[int, MenuItem]] = field(default_factory=dict)  # hidden, kept (audit, UNDO)
     weekly: dict[str, dict[str, tuple[Interval, ...]]] = field(default_factory=dict)
     special: dict[str, dict[date, tuple[Interval, ...]]] = field(default_factory=dict)
     closures: dict[str, list[Closure]] = field(default_factory=dict)

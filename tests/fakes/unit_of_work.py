@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from diner_agent.menu.records import WEEKDAYS, Actor, AuditRecord, Change, Interval, MenuItem, PendingRecord
+from tests.fakes.catalog import FakeCatalogEdits
 
 if TYPE_CHECKING:
     from tests.fakes.menus import State
@@ -236,6 +237,7 @@ class FakeUnitOfWork:
         self.inbox = FakeInbox(self)
         self.audit = FakeAudit(self)
         self.items = FakeItemEdits(self)
+        self.catalog = FakeCatalogEdits(self)
         self.schedule = FakeScheduleEdits(self)
         self.pending = FakePending(self)
 

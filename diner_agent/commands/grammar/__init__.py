@@ -18,6 +18,7 @@ from diner_agent.commands.grammar.closures import emergency, reopen
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
+from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.grammar.sold_out import with_until
 from diner_agent.commands.model import Command
@@ -39,7 +40,7 @@ _SOFT_SPLIT = re.compile(
     r"(\s*,\s*and\s+|\s*,\s*(?:but\s+)?|\s*[!?]+\s*|\s+but\s+|\s+/\s+|\s+and\s+|\s+n\s+|"
     r"\s+(?=(?:86|un-?86)\b)|(?<=\d)(?<!86)\s+(?=[a-z$])(?!" + _NOT_AFTER_NUMBER + r"))"
 )
-_PARSERS = (reopen, emergency, hours, with_until(availability), price)
+_PARSERS = (*MENU_EDITS, reopen, emergency, hours, with_until(availability), price)
 _MAX_ATOMS = 10
 
 

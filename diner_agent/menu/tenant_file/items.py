@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from diner_agent.menu import models as m
+from diner_agent.menu.keys import slug
 from diner_agent.menu.prices import price_text
-from diner_agent.menu.tenant_file.schema import TenantEntry, slug
+from diner_agent.menu.tenant_file.schema import TenantEntry
 
 
 @dataclass

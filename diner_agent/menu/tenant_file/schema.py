@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from diner_agent.menu.hours import HoursError, parse_spec
+from diner_agent.menu.keys import slug
 from diner_agent.menu.prices import cents_of
 from diner_agent.menu.records import WEEKDAYS
 
@@ -33,11 +34,6 @@ def to_e164(value: object) -> str:
     if not phonenumbers.is_possible_number(number):
         raise ValueError(f"{value!r} is not a possible phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def slug(name: str) -> str:
-    """An item's default key: its first name, lower case, words joined by '-' ("Club Sandwich" -> club-sandwich)."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:120] or "item"
 
 
 Cents = Annotated[int, BeforeValidator(cents_of)]

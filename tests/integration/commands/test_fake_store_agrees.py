@@ -34,6 +34,21 @@ CONVERSATION = [
     ("undo", {"sender": SAM}),
     ("86 the pot roast", {"sender": STRANGER, "message_id": "SM-2"}),
     ("menu", {}),
+    ("today's special: meatloaf sandwich 9.99", {}),
+    ("meatloaf sandwich 10.50", {}),
+    ("add patty melt 9.99 to lunch", {}),
+    ("yes", {}),
+    ("rename patty melt to turkey melt", {}),
+    ("yes", {}),
+    ("take the turkey melt off the menu for good", {}),
+    ("yes", {}),
+    ("undo", {}),
+    ("take the reuben off the menu for good", {}),
+    ("yes", {}),
+    ("add reuben 13 to lunch", {}),
+    ("yes", {}),
+    ("what's 86'd?", {}),
+    ("are we open christmas?", {}),
     ("hours", {}),
     ("86 the meatloaf", {"tenant": DEMO, "sender": DEMO_DANA}),
     ("undo", {}),
@@ -53,7 +68,9 @@ def menus_of(menus):
     out = {}
     for tenant in (BLUE_PLATE, DEMO):
         snapshot = menus.snapshot(tenant)
-        items = [(i.name, i.price_cents, i.available, i.sold_out_until) for i in snapshot.items]
+        items = [
+            (i.name, i.category, i.price_cents, i.available, i.sold_out_until, i.special_until) for i in snapshot.items
+        ]
         closures = [(c.reason, c.since, c.until) for c in snapshot.closures]
         out[tenant] = (items, snapshot.weekly, snapshot.special, closures)
     return out
