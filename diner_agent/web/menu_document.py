@@ -86,7 +86,10 @@ def public_menu(snapshot: MenuSnapshot, now: datetime) -> dict:
 
 
 def json_ld(snapshot: MenuSnapshot, now: datetime, menu_url: str) -> dict:
-    """schema.org Restaurant with its Menu, sections, items (with offers and availability) and hours."""
+    """schema.org Restaurant with its Menu, sections, items (with offers and availability), hours, the
+    address and phone when known; special days and an emergency closure as specialOpeningHoursSpecification
+    (00:00-00:00 = closed), which overrides the weekly hours for those dates."""
+    snapshot = snapshot.as_of(now)
     today = local_now(snapshot, now).date()
     currency = snapshot.tenant.currency
     sections: dict[str, list[dict]] = {}
@@ -99,7 +102,9 @@ def json_ld(snapshot: MenuSnapshot, now: datetime, menu_url: str) -> dict:
                     "@type": "Offer",
                     "price": price_text(item.price_cents),
                     "priceCurrency": currency,
-                    "availability": "https://schema.org/InStock" if item.available else "https://schema.org/SoldOut",
+                    "availability": "https://schema.org/InStock"
+                    if item.available_at(now)
+                    else "https://schema.org/SoldOut",
                 },
             }
         )
@@ -129,16 +134,18 @@ def json_ld(snapshot: MenuSnapshot, now: datetime, menu_url: str) -> dict:
                 "validThrough": local_now(snapshot, end).date().isoformat(),
             }
         )
+    tenant = snapshot.tenant
     doc = {
         "@context": "https://schema.org",
         "@type": "Restaurant",
-        "name": snapshot.tenant.name,
-        "url": menu_url,
+        "name": tenant.name,
+        "url": tenant.website or menu_url,
         "currenciesAccepted": currency,
         "openingHoursSpecification": hours,
         "hasMenu": {
             "@type": "Menu",
-            "name": f"{snapshot.tenant.name} menu",
+            "name": f"{tenant.name} menu",
+            "url": menu_url,
             "hasMenuSection": [
                 {"@type": "MenuSection", "name": name, "hasMenuItem": items} for name, items in sections.items()
             ],
@@ -146,4 +153,8 @@ def json_ld(snapshot: MenuSnapshot, now: datetime, menu_url: str) -> dict:
     }
     if special:
         doc["specialOpeningHoursSpecification"] = special
+    if tenant.address:
+        doc["address"] = tenant.address
+    if tenant.phone:
+        doc["telephone"] = tenant.phone
     return doc

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from diner_agent.commands.questions import is_question
-from diner_agent.commands.replies import DAY_NAMES, day_label, fit, intervals_text, moment
+from diner_agent.commands.replies import day_label, fit, intervals_text, moment
 from diner_agent.commands.when import WEEKDAYS, find_days
 from diner_agent.menu.hours import hours_on
 from diner_agent.menu.records import MenuSnapshot
@@ -59,14 +59,12 @@ def _date_of(key: str, today: date) -> date:
 def day_hours(snapshot: MenuSnapshot, now: datetime, day: date) -> str:
     local = now.astimezone(ZoneInfo(snapshot.tenant.timezone))
     label = day_label(day.isoformat(), local.date())
-    if label in ("today", "tomorrow"):
-        label = f"{label[:1].upper()}{label[1:]} ({DAY_NAMES[WEEKDAYS[day.weekday()]]} {day.strftime('%b')} {day.day})"
     intervals = hours_on(snapshot, day)
     special = " (special hours)" if day in snapshot.special else ""
-    text = f"{label}: {'open ' + intervals_text(intervals) if intervals else 'closed'}{special}."
+    text = f"{label[:1].upper()}{label[1:]}: {intervals_text(intervals)}{special}."
     closure = snapshot.closure_at(now)
     if closure is not None:
         until = f" until {moment(closure.until, local)}" if closure.until else " until further notice"
         reason = f" ({closure.reason})" if closure.reason else ""
         text = f"{text} Note: closed now{reason}{until}."
-    return fit(text)
+    return fit(f"{text} To change it, text a command like 'close at 2 {label.lower()}'.")

@@ -82,17 +82,20 @@ def test_emergency_closure_shows_with_reason_and_until(app, client):
     assert doc["closure"]["since"].startswith("2026-11-26T10:00:00")
 
 
-def test_unknown_tenant_is_a_json_404(client):
-    for path in ("/menu/nope.json", "/menu/nope"):
-        response = client.get(path)
-        assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+def test_unknown_tenant_is_a_json_404_for_machines_and_a_page_for_people(client):
+    response = client.get("/menu/nope.json")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+    for path in ("/menu/nope", "/menu/nope/embed"):
+        page = client.get(path)
+        assert page.status_code == 404 and page.mimetype == "text/html"
+        assert "We couldn't find that menu" in page.get_data(as_text=True)
 
 
 def test_unchanged_menu_revalidates_with_304(client):
     first = client.get("/menu/blue-plate.json")
     again = client.get("/menu/blue-plate.json", headers={"If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304
-    assert "no-cache" in first.headers["Cache-Control"]
+    assert again.status_code == 304 and again.data == b""
+    assert first.headers["Cache-Control"] == "public, max-age=30, stale-while-revalidate=300"
 
 
 def test_html_page_carries_schema_org_json_ld(client):

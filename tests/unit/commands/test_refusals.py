@@ -69,11 +69,16 @@ TUNA = AddItem(target="Tuna Salad", value=NewItemValue(price="9.99", category="L
 
 
 @pytest.mark.parametrize("commands", [(TUNA,), (ToggleAvailable(target="Reuben", value=False), TUNA)])
-def test_adding_items_is_not_supported_yet_and_changes_nothing(menus, clock, commands):
+def test_an_item_added_by_a_model_waits_for_yes_and_staff_may_not_add(menus, clock, commands):
     service = CommandService(menus, clock=clock)
     service.reader = ReadsAsAddingAnItem(*commands)
     before = menus.snapshot(BLUE_PLATE)
     reply = service.handle(sms("we should start offering something new at lunch for the regulars", message_id="SM-add"))
-    assert reply.text == "Adding menu items by text is not supported yet. Nothing changed."
-    assert menus.snapshot(BLUE_PLATE) == before and menus.state.pending == {}
+    assert reply.kind == "confirm" and "Added Tuna Salad to Lunch, $9.99." in reply.text
+    assert menus.snapshot(BLUE_PLATE) == before  # nothing until YES
     assert menus.processed_reply("sms", "SM-add") == reply.text
+    staff = service.handle(sms("add patty melt 9.99 to lunch", sender=SAM))  # the model reads owners' texts only
+    assert staff.kind == "refused" and "only an owner can add menu items" in staff.text
+    clock.advance(seconds=5)
+    assert service.handle(sms("yes")).kind == "applied"
+    assert menus.item(BLUE_PLATE, "Tuna Salad").price_cents == 999
