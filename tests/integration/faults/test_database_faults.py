@@ -78,7 +78,7 @@ def test_terminated_connections_lose_no_text(make_app, fresh_postgres, store):
 
 def test_a_database_that_is_down_gets_honest_answers(make_app):
     down = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nowhere"
-    app = make_app(database_url=down)
+    client = make_app(database_url=down).test_client()
     started = time.perf_counter()
     reply = signed_sms(client, sms_form("86 the pancakes"))
     assert reply.status_code == 200
