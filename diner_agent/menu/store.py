@@ -15,13 +15,16 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 
 from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.menu import models as m
-from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, make_engine
+from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, Deadlines, make_engine
 from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.inbox import STORED_REPLY
+from diner_agent.menu.outage import is_outage, retry_read, unavailable
 from diner_agent.menu.records import (
     Actor,
     Change,
@@ -31,59 +34,20 @@ from diner_agent.menu.records import (
     StaffMember,
     TenantInfo,
 )
+from diner_agent.menu.snapshot_queries import (
+    LOAD_CLOSURES,
+    LOAD_ITEMS,
+    LOAD_SPECIAL,
+    LOAD_STAFF,
+    LOAD_WEEKLY,
+    TENANT,
+    TENANT_BY_ID,
+)
 from diner_agent.menu.unit_of_work import SqlUnitOfWork
 
-_TENANT = select(
-    m.Tenant.id,
-    m.Tenant.name,
-    m.Tenant.timezone,
-    m.Tenant.currency,
-    m.Tenant.sms_number,
-    m.Tenant.slack_team,
-    m.Tenant.slack_default_role,
-    m.Tenant.max_price_cents,
-    m.Tenant.version,
-    m.Tenant.sold_out_until,
-    m.Tenant.address,
-    m.Tenant.phone,
-    m.Tenant.website,
-)  # in TenantInfo's field order
-_TENANT_BY_ID = _TENANT.where(m.Tenant.id == bindparam("b_tenant"))
-_LOAD_ITEMS = (
-    select(
-        m.Item.id,
-        m.Item.name,
-        m.Item.category,
-        m.Item.price_cents,
-        m.Item.available,
-        m.Item.aliases,
-        m.Item.position,
-        m.Item.sold_out_until,
-        m.Item.special_until,
-        m.Item.key,
-    )
-    .where(m.Item.tenant_id == bindparam("b_tenant"), m.Item.removed_at.is_(None))
-    .order_by(m.Item.position, m.Item.id)
-)
-_LOAD_WEEKLY = select(m.WeeklyHours.day, m.WeeklyHours.intervals).where(
-    m.WeeklyHours.tenant_id == bindparam("b_tenant")
-)
-_LOAD_SPECIAL = select(m.SpecialHours.day, m.SpecialHours.intervals).where(
-    m.SpecialHours.tenant_id == bindparam("b_tenant")
-)
-_LOAD_CLOSURES = (
-    select(m.Closure.id, m.Closure.reason, m.Closure.since, m.Closure.until)
-    .where(m.Closure.tenant_id == bindparam("b_tenant"), m.Closure.ended_at.is_(None))
-    .order_by(m.Closure.since.desc())
-)
-_LOAD_STAFF = (
-    select(m.Staff.id, m.Staff.name, m.Staff.role, m.Staff.phone, m.Staff.slack_user)
-    .where(m.Staff.tenant_id == bindparam("b_tenant"))
-    .order_by(m.Staff.id)
-)
-_BY_SMS = _TENANT.where(m.Tenant.sms_number == bindparam("b_key"))
-_BY_SLACK = _TENANT.where(m.Tenant.slack_team == bindparam("b_key"))
-_BY_TOKEN = _TENANT.where(m.Tenant.web_token_hash == bindparam("b_key"))
+_BY_SMS = TENANT.where(m.Tenant.sms_number == bindparam("b_key"))
+_BY_SLACK = TENANT.where(m.Tenant.slack_team == bindparam("b_key"))
+_BY_TOKEN = TENANT.where(m.Tenant.web_token_hash == bindparam("b_key"))
 _BY_ADDRESS = {"sms": _BY_SMS, "slack": _BY_SLACK, "web": _BY_TOKEN}  # where each channel's messages are sent
 
 
@@ -113,8 +77,8 @@ class MenuStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_url(cls, url: str, *, clock: Clock | None = None) -> MenuStore:
-        return cls(make_engine(url), clock=clock)
+    def from_url(cls, url: str, *, clock: Clock | None = None, deadlines: Deadlines | None = None) -> MenuStore:
+        return cls(make_engine(url, deadlines=deadlines), clock=clock)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -127,10 +91,16 @@ class MenuStore:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: committed on success, rolled back on any exception."""
-        with self._write_turn, self._writes() as session, session.begin():
-            yield session
+        try:
+            with self._write_turn, self._writes() as session, session.begin():
+                yield session
+        except (DBAPIError, PoolTimeout) as exc:
+            if not is_outage(exc):
+                raise
+            raise unavailable(exc) from exc
         self._checked.clear()
 
+    @retry_read
     def _one(self, stmt, params: dict | None = None):  # type: ignore[no-untyped-def]
         """One row of a single-statement read, through Core: no session, no ORM objects, no BEGIN on
         SQLite (a lone SELECT is its own consistent read). The hot path of every webhook."""
@@ -142,9 +112,10 @@ class MenuStore:
     # --- tenants and senders -------------------------------------------------------------------------
 
     def tenant(self, tenant_id: str) -> TenantInfo | None:
-        row = self._one(_TENANT_BY_ID, {"b_tenant": tenant_id})
+        row = self._one(TENANT_BY_ID, {"b_tenant": tenant_id})
         return TenantInfo(*row) if row else None
 
+    @retry_read
     def tenant_ids(self) -> list[str]:
         with self._reads.connect() as conn:
             return list(conn.scalars(select(m.Tenant.id).order_by(m.Tenant.id)))
@@ -180,6 +151,7 @@ class MenuStore:
 
     # --- menus ---------------------------------------------------------------------------------------
 
+    @retry_read
     def snapshot(self, tenant_id: str, *, max_age: float = 0.0) -> MenuSnapshot:
         """The tenant's current menu, hours, closures and staff (cached while its version is unchanged).
 
@@ -228,22 +200,23 @@ class MenuStore:
                 self._snapshots[tenant_id] = snap
         return snap.as_of(self.clock.now())
 
+    @retry_read
     def _load_snapshot(self, tenant_id: str) -> MenuSnapshot:
         # One read transaction, so the parts agree with each other and with the version they carry.
         key = {"b_tenant": tenant_id}
         with self._sessions() as s, s.begin():
             conn = s.connection()
-            row = conn.execute(_TENANT_BY_ID, key).first()
+            row = conn.execute(TENANT_BY_ID, key).first()
             if row is None:
                 raise UnknownTenant(tenant_id)
             items = tuple(
                 MenuItem(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ()), r[6], r[7], r[8], r[9])
-                for r in conn.execute(_LOAD_ITEMS, key)
+                for r in conn.execute(LOAD_ITEMS, key)
             )
-            weekly = {r[0]: tuple((a, b) for a, b in r[1]) for r in conn.execute(_LOAD_WEEKLY, key)}
-            special = {r[0]: tuple((a, b) for a, b in r[1]) for r in conn.execute(_LOAD_SPECIAL, key)}
-            closures = tuple(ClosureInfo(*r) for r in conn.execute(_LOAD_CLOSURES, key))
-            staff = tuple(StaffMember(r[0], tenant_id, *r[1:]) for r in conn.execute(_LOAD_STAFF, key))
+            weekly = {r[0]: tuple((a, b) for a, b in r[1]) for r in conn.execute(LOAD_WEEKLY, key)}
+            special = {r[0]: tuple((a, b) for a, b in r[1]) for r in conn.execute(LOAD_SPECIAL, key)}
+            closures = tuple(ClosureInfo(*r) for r in conn.execute(LOAD_CLOSURES, key))
+            staff = tuple(StaffMember(r[0], tenant_id, *r[1:]) for r in conn.execute(LOAD_STAFF, key))
         return MenuSnapshot(
             tenant=TenantInfo(*row), items=items, weekly=weekly, special=special, closures=closures, staff=staff
         )
@@ -286,14 +259,20 @@ class MenuStore:
     def unit_of_work(self, tenant_id: str, actor: Actor, *, message_id: str | None = None) -> Iterator[SqlUnitOfWork]:
         """One write transaction for one tenant: every change in it, its audit entries and the reply commit
         together or not at all. The tenant row is locked first, so one tenant's changes are serialized
-        (Postgres row lock; SQLite's BEGIN IMMEDIATE already serializes writers)."""
-        with self._write_turn, self._write_engine.begin() as conn:
-            version = conn.scalar(_LOCK_TENANT, {"b_tenant": tenant_id})
-            if version is None:
-                raise UnknownTenant(tenant_id)
-            work = SqlUnitOfWork(conn, tenant_id, actor, now=self.clock.now(), message_id=message_id)
-            yield work
-            work.finish()
+        (Postgres row lock; SQLite's BEGIN IMMEDIATE already serializes writers). A lost connection
+        raises StoreUnavailable, with everything rolled back: the caller may run it all again once."""
+        try:
+            with self._write_turn, self._write_engine.begin() as conn:
+                version = conn.scalar(_LOCK_TENANT, {"b_tenant": tenant_id})
+                if version is None:
+                    raise UnknownTenant(tenant_id)
+                work = SqlUnitOfWork(conn, tenant_id, actor, now=self.clock.now(), message_id=message_id)
+                yield work
+                work.finish()
+        except (DBAPIError, PoolTimeout) as exc:
+            if not is_outage(exc):
+                raise
+            raise unavailable(exc) from exc
         self._checked.pop(tenant_id, None)
         if work.audit.changes:
             self._remember(tenant_id, version, work.audit.changes)

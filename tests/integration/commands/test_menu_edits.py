@@ -35,18 +35,18 @@ def test_add_rename_remove_wait_for_yes_and_undo_restores(service, store, clock)
     ask = service.handle(sms("add patty melt 9.99 to lunch"))
     assert ask.kind == "confirm" and ask.text.startswith("Please confirm: Added Patty Melt to Lunch, $9.99.")
     assert store.snapshot("blue-plate").item_named("Patty Melt") is None
-    assert service.handle(sms("yes")).text.startswith("Added Patty Melt to Lunch, $9.99.")
+    assert "Added Patty Melt to Lunch, $9.99." in service.handle(sms("yes")).text
     lunch = [n for n, c in names(store) if c == "Lunch"]
     assert lunch[-1] == "Patty Melt"
 
     clock.advance(seconds=30)
     service.handle(sms("rename patty melt to turkey melt"))
-    assert service.handle(sms("yes")).text.startswith("Patty Melt is now called Turkey Melt.")
+    assert "Patty Melt is now called Turkey Melt." in service.handle(sms("yes")).text
     assert service.handle(sms("86 turkey melt for good")).kind == "applied"  # the renamed item, one of it
 
     clock.advance(seconds=30)
     service.handle(sms("take the turkey melt off the menu for good"))
-    assert service.handle(sms("yes")).text.startswith("Turkey Melt is off the menu for good.")
+    assert "Turkey Melt is off the menu for good." in service.handle(sms("yes")).text
     assert store.snapshot("blue-plate").item_named("Turkey Melt") is None
     assert service.handle(sms("undo")).text == "Undone. Turkey Melt is back on the menu."
     restored = store.snapshot("blue-plate").item_named("Turkey Melt")
