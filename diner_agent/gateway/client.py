@@ -33,7 +33,7 @@ from .metadata import metadata_header
 from .metrics import MetricsSink, prometheus_metrics
 from .policy import Effective, TenantPolicy, effective
 from .providers import ChatRequest, build_providers
-from .rate_limit import TenantGate, TenantLimiter
+from .rate_limit import RateInfo, TenantGate, TenantLimiter
 from .recording import Call, Recorder
 from .streaming import Streaming
 
@@ -94,6 +94,10 @@ class AIGateway(Streaming):
     @property
     def providers(self) -> list[str]:
         return [p.name for p in self._providers]
+
+    def rate_status(self, tenant: str, policy: TenantPolicy | None = None) -> RateInfo | None:
+        """The diner's rate-limit window now, without taking a slot (for answers that asked no model)."""
+        return self._admission.status(tenant, effective(self.config, policy))
 
     def breaker_states(self) -> dict[str, str]:
         """Each provider's circuit state ("closed", "open", "half_open"), for health checks."""
