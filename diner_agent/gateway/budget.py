@@ -10,9 +10,10 @@ for the next call at once.
 Amounts are integer nano-dollars. With Redis the check-and-reserve and the settle are one Lua script
 each (atomic on the server); in memory one lock does the same for the threads of one process.
 
-Alerts: when a period's settled spend first reaches 80 % or 100 % of its budget (or a call is refused
-for it), the store says so exactly once per diner and period (`SET NX` on an alert key), and the
-gateway hands a BudgetAlert to its alert sink.
+Alerts: when a period's settled spend first reaches 80 % or 100 % of its budget, the store says so
+exactly once per diner and period (`SET NX` on an alert key), and the gateway hands a BudgetAlert to
+its alert sink. A refused call means the budget is used up for all practical purposes (no room is left
+for a call's worst case): it raises the 100 % alert, and the 80 % one if that had not fired yet.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class BudgetExceeded(GatewayError):
         self.tenant, self.period = tenant, period
         self.budget_usd, self.spent_usd = budget_usd, spent_usd
         self.retry_after = max(1.0, retry_after)
-        self.alerts: list[BudgetAlert] = []  # the 100 % alert this refusal raised, the first time only
+        self.alerts: list[BudgetAlert] = []  # the alerts this refusal raised (80 %, 100 %), the first time only
         word = "daily" if period == "day" else "monthly"
         super().__init__(f"Tenant {tenant!r} has spent its {word} AI budget of ${budget_usd:g}.")
 
@@ -108,7 +109,7 @@ class Budgets:
             now,
         )
         try:
-            refused, spent, fresh = self._store.reserve(hold)
+            refused, spent, fresh = self._store.reserve(hold)  # fresh: the thresholds alerted for the first time
         except redis.RedisError as exc:
             raise Unavailable(f"The budget store is unreachable ({type(exc).__name__}).") from None
         if not refused:
@@ -116,7 +117,7 @@ class Budgets:
         index = refused - 1
         period, budget = PERIODS[index], hold.budgets[index] / NANO
         error = BudgetExceeded(tenant, period, budget, spent / NANO, _until_next(local, period))
-        error.alerts = [self._alert(hold, index, 100, spent)] if fresh else []
+        error.alerts = [self._alert(hold, index, threshold, spent) for threshold in fresh]
         raise error
 
     def settle(self, hold: Hold, actual_usd: float) -> list[BudgetAlert]:
@@ -166,15 +167,16 @@ class _MemoryStore:
         with self._lock:
             return self._values.get(keys[0], 0), self._values.get(keys[1], 0)
 
-    def reserve(self, hold: Hold) -> tuple[int, int, bool]:
+    def reserve(self, hold: Hold) -> tuple[int, int, list[int]]:
         with self._lock:
             held = self._values.get(hold.keys[2], 0)
             for index in (0, 1):
                 budget, spent = hold.budgets[index], self._values.get(hold.keys[index], 0)
                 if budget >= 0 and spent + held + hold.amount > budget:
-                    return index + 1, spent, self._first(f"{hold.keys[index]}:alert:100")
+                    fresh = [t for t in THRESHOLDS if self._first(f"{hold.keys[index]}:alert:{t}")]
+                    return index + 1, spent, fresh
             self._values[hold.keys[2]] = held + hold.amount
-            return 0, 0, False
+            return 0, 0, []
 
     def settle(self, hold: Hold, actual: int) -> list[tuple[int, int, int]]:
         crossed = []
@@ -206,14 +208,19 @@ for i = 1, 2 do
   if budget >= 0 then
     local spent = tonumber(redis.call('get', KEYS[i]) or '0')
     if spent + held + amount > budget then
-      local fresh = redis.call('set', KEYS[i] .. ':alert:100', '1', 'NX', 'EX', ARGV[4 + i]) and 1 or 0
-      return {i, spent, fresh}
+      local out = {i, spent}
+      for _, threshold in ipairs({80, 100}) do
+        if redis.call('set', KEYS[i] .. ':alert:' .. threshold, '1', 'NX', 'EX', ARGV[4 + i]) then
+          table.insert(out, threshold)
+        end
+      end
+      return out
     end
   end
 end
 redis.call('incrby', KEYS[3], amount)
 redis.call('expire', KEYS[3], ARGV[4])
-return {0, 0, 0}
+return {0, 0}
 """
 
 # KEYS: as above. ARGV: held amount, actual cost, day budget, month budget, day ttl, month ttl.
@@ -251,11 +258,9 @@ class _RedisStore:
         day, month = self._redis.mget(keys)
         return int(day or 0), int(month or 0)
 
-    def reserve(self, hold: Hold) -> tuple[int, int, bool]:
-        refused, spent, fresh = self._reserve(
-            keys=list(hold.keys), args=[hold.amount, *hold.budgets, HOLD_TTL, DAY_TTL, MONTH_TTL]
-        )
-        return int(refused), int(spent), bool(fresh)
+    def reserve(self, hold: Hold) -> tuple[int, int, list[int]]:
+        out = self._reserve(keys=list(hold.keys), args=[hold.amount, *hold.budgets, HOLD_TTL, DAY_TTL, MONTH_TTL])
+        return int(out[0]), int(out[1]), [int(t) for t in out[2:]]
 
     def settle(self, hold: Hold, actual: int) -> list[tuple[int, int, int]]:
         out = self._settle(keys=list(hold.keys), args=[hold.amount, actual, *hold.budgets, DAY_TTL, MONTH_TTL])
