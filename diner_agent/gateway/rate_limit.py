@@ -29,6 +29,7 @@ from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from diner_agent.clock import Clock, library_epoch
+from diner_agent.redis_guard import GuardedRedis, RedisBreaker
 
 from .errors import RateLimited, Unavailable
 
@@ -59,9 +60,13 @@ class Limiter(Protocol):
 class TenantLimiter:
     """A moving-window limit per tenant, e.g. "10/minute"; `rate=` on a call overrides it for that diner."""
 
-    def __init__(self, rate: str, redis_client: redis.Redis | None = None, prefix: str = "diner-agent:ai") -> None:
+    def __init__(
+        self, rate: str, redis_client: redis.Redis | GuardedRedis | None = None, prefix: str = "diner-agent:ai"
+    ) -> None:
         self._item = limits.parse(rate)
         self._items = {rate: self._item}
+        # `limits` talks to the pool directly, past the guard's wrapper, so the breaker is checked here.
+        self._breaker: RedisBreaker | None = getattr(redis_client, "breaker", None)
         if redis_client is not None:
             url = "redis://"  # the pool below decides where it really connects
             storage = RedisStorage(url, connection_pool=redis_client.connection_pool, key_prefix=f"{prefix}:limits")
@@ -83,20 +88,30 @@ class TenantLimiter:
 
     def try_acquire(self, tenant: str, rate: str | None = None) -> float | None:
         item = self.item(rate)
+        breaker = self._breaker
+        if breaker is not None and not breaker.allow():
+            # Failing open would let a Redis outage turn into an unbounded bill: fail closed, at once.
+            raise Unavailable("The rate-limit store failed a moment ago; no AI call without a counted slot.")
         try:
             with self._local:
                 taken = self._limiter.hit(item, tenant)
-            if taken:
-                return None
-            reset, _remaining = self._limiter.get_window_stats(item, tenant)
+            if not taken:
+                reset, _remaining = self._limiter.get_window_stats(item, tenant)
         except redis.RedisError as exc:
-            # Failing open would let a Redis outage turn into an unbounded bill.
+            if breaker is not None and isinstance(exc, redis.ConnectionError | redis.TimeoutError):
+                breaker.failure()
             raise Unavailable(f"The rate-limit store is unreachable ({type(exc).__name__}).") from None
+        if breaker is not None:
+            breaker.success()
+        if taken:
+            return None
         return max(_SLACK, reset - library_epoch() + _SLACK)  # `limits` dates its windows itself
 
     def status(self, tenant: str, rate: str | None = None) -> RateInfo | None:
         """The tenant's window now, for the response headers; None when the store cannot say."""
         item = self.item(rate)
+        if self._breaker is not None and not self._breaker.allow():
+            return None
         try:
             reset, remaining = self._limiter.get_window_stats(item, tenant)
         except redis.RedisError:

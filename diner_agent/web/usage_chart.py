@@ -69,7 +69,8 @@ def calls_chart(buckets: tuple[UsageBucket, ...], bucket: str) -> Chart:
         bars.append(Bar(x, base - hit_h - miss_h, bar_w, miss_h, "miss", key, b.misses, f"{key}: {b.misses} misses"))
         refused_h = plot_h * b.refused / top
         refused_title = f"{key}: {b.refused} refused (rate limit or budget)"
-        bars.append(Bar(x, base - hit_h - miss_h - refused_h, bar_w, refused_h, "refused", key, b.refused, refused_title))
+        refused_y = base - hit_h - miss_h - refused_h
+        bars.append(Bar(x, refused_y, bar_w, refused_h, "refused", key, b.refused, refused_title))
         if i % every == 0:
             text = b.start.strftime("%H:00") if bucket == "hour" else b.start.strftime("%b %d")
             labels.append(Label(x + bar_w / 2, HEIGHT - 8, text))
