@@ -165,7 +165,8 @@ def validate_answer(raw: str, snapshot: MenuSnapshot, now: datetime) -> LlmReadi
         if problem is not None:
             return LlmReading(problem=problem)
         if isinstance(command, ToggleAvailable) and command.value is False:
-            command = command.model_copy(update={"until": default_until(snapshot, now)})  # the diner's rule
+            until = default_until(snapshot, now)  # the diner's rule
+            command = command.model_copy(update={"until": until, "at_next_open": until is not None})
         commands.append(command)
     return LlmReading(commands=tuple(commands))
 

@@ -72,6 +72,9 @@ class ToggleAvailable(_Command):
     # itself, or None to keep it off until someone says it is back. Only for value=False; the reader
     # fills it from the text ("for today", "till monday", "for good") or the diner's sold_out_until rule.
     until: AwareDatetime | None = None
+    # Not part of the contract: `until` is the diner's next opening by its rule (a bare "86 X", "for now"),
+    # not a time of day the owner wrote, so reading the text at another moment gives another opening.
+    at_next_open: bool = Field(default=False, exclude=True)
 
     def contract(self) -> dict:
         out = super().contract()

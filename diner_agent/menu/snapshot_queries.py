@@ -17,6 +17,7 @@ TENANT = select(
     m.Tenant.slack_default_role,
     m.Tenant.max_price_cents,
     m.Tenant.version,
+    m.Tenant.ai_policy,
     m.Tenant.sold_out_until,
     m.Tenant.address,
     m.Tenant.phone,

@@ -115,6 +115,12 @@ class MenuStore:
         row = self._one(TENANT_BY_ID, {"b_tenant": tenant_id})
         return TenantInfo(*row) if row else None
 
+    def cached_tenant(self, tenant_id: str) -> TenantInfo | None:
+        """The tenant as of its cached snapshot (no read when one is cached: the request that is asking
+        has just revalidated it), else read."""
+        cached = self._snapshots.get(tenant_id)
+        return cached.tenant if cached is not None else self.tenant(tenant_id)
+
     @retry_read
     def tenant_ids(self) -> list[str]:
         with self._reads.connect() as conn:

@@ -21,9 +21,10 @@ from diner_agent.menu.records import MenuSnapshot
 Parser = Callable[[str, Context], Outcome]
 
 
-def _with_until(reading: Reading, until: datetime | None) -> Reading:
+def _with_until(reading: Reading, until: datetime | None, *, at_next_open: bool = False) -> Reading:
+    update = {"until": until, "at_next_open": at_next_open and until is not None}
     commands = tuple(
-        c.model_copy(update={"until": until}) if isinstance(c, ToggleAvailable) and c.value is False else c
+        c.model_copy(update=update) if isinstance(c, ToggleAvailable) and c.value is False else c
         for c in reading.commands
     )
     return Reading(commands, reading.matches)
@@ -46,10 +47,10 @@ def with_until(availability: Parser) -> Parser:
         if until is not None and until.rest.strip():
             outcome = availability(until.rest, ctx)
             if isinstance(outcome, Reading) and _sold_out(outcome):
-                return _with_until(outcome, until.at)
+                return _with_until(outcome, until.at, at_next_open=until.next_open)
         outcome = availability(clause, ctx)
         if isinstance(outcome, Reading) and _sold_out(outcome):
-            return _with_until(outcome, default_until(ctx.snapshot, ctx.now))
+            return _with_until(outcome, default_until(ctx.snapshot, ctx.now), at_next_open=True)
         return outcome
 
     return parse

@@ -74,10 +74,10 @@ def clock_today(ctx: Context, text: str) -> datetime:
 class Until:
     """A sold-out end read from the end of a clause: `rest` is the clause without it."""
 
-    __slots__ = ("rest", "at", "told")
+    __slots__ = ("rest", "at", "told", "next_open")
 
-    def __init__(self, rest: str, at: datetime | None, told: bool = False) -> None:
-        self.rest, self.at, self.told = rest, at, told
+    def __init__(self, rest: str, at: datetime | None, told: bool = False, next_open: bool = False) -> None:
+        self.rest, self.at, self.told, self.next_open = rest, at, told, next_open
 
 
 def trailing_until(clause: str, ctx: Context) -> Until | None:
@@ -90,7 +90,7 @@ def trailing_until(clause: str, ctx: Context) -> Until | None:
         return Until(clause[: m.start()], first_opening_from(ctx.today + timedelta(days=1), ctx))
     m = _NEXT.search(clause)
     if m:
-        return Until(clause[: m.start()], next_open(ctx))
+        return Until(clause[: m.start()], next_open(ctx), next_open=True)
     m = _WEEK.search(clause)
     if m:
         monday = ctx.today + timedelta(days=7 - ctx.today.weekday())

@@ -90,6 +90,7 @@ def _load_one(s, entry: TenantEntry, reset: bool, prune: bool, now: datetime, re
     tenant.max_price_cents = entry.max_price
     tenant.sold_out_until = entry.sold_out_until
     tenant.address, tenant.phone, tenant.website = entry.address, entry.phone, entry.website
+    tenant.ai_policy = entry.ai.model_dump(mode="json", exclude_none=True) if entry.ai is not None else None
     tenant.version = (tenant.version or 0) + 1
     s.flush()
 
