@@ -73,7 +73,6 @@ class MenuStore:
         # over at once, rather than in SQLite's busy handler, which sleeps in growing steps.
         self._write_turn = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         self._snapshots: dict[str, MenuSnapshot] = {}
-        self._checked: dict[str, float] = {}  # tenant -> monotonic time its version was last read
         self._lock = threading.Lock()
 
     @classmethod
@@ -98,7 +97,6 @@ class MenuStore:
             if not is_outage(exc):
                 raise
             raise unavailable(exc) from exc
-        self._checked.clear()
 
     @retry_read
     def _one(self, stmt, params: dict | None = None):  # type: ignore[no-untyped-def]
@@ -158,24 +156,13 @@ class MenuStore:
     # --- menus ---------------------------------------------------------------------------------------
 
     @retry_read
-    def snapshot(self, tenant_id: str, *, max_age: float = 0.0) -> MenuSnapshot:
-        """The tenant's current menu, hours, closures and staff (cached while its version is unchanged).
-
-        `max_age` > 0 lets a reader that may lag (the public pages, which CDNs cache for 30 s anyway) skip
-        the version read when it was done less than `max_age` seconds ago; this process's own writes
-        always show at once (they clear the check), another worker's within `max_age`."""
-        if max_age > 0:
-            checked, cached = self._checked.get(tenant_id), self._snapshots.get(tenant_id)
-            if checked is not None and cached is not None and self.clock.monotonic() - checked < max_age:
-                return cached.as_of(self.clock.now())
-        checked_at = self.clock.monotonic()
+    def snapshot(self, tenant_id: str) -> MenuSnapshot:
+        """The tenant's current menu, hours, closures and staff (cached while its version is unchanged)."""
         with self._reads.connect() as conn:
             version = conn.scalar(_VERSION, {"b_tenant": tenant_id})
         if version is None:
             raise UnknownTenant(tenant_id)
-        snapshot = self._at_version(tenant_id, version)
-        self._checked[tenant_id] = checked_at
-        return snapshot
+        return self._at_version(tenant_id, version)
 
     def snapshot_at(self, channel: str, address: str) -> MenuSnapshot | None:
         """The snapshot of the diner a message on `channel` was sent to (its SMS number, Slack team id or
@@ -279,6 +266,5 @@ class MenuStore:
             if not is_outage(exc):
                 raise
             raise unavailable(exc) from exc
-        self._checked.pop(tenant_id, None)
         if work.audit.changes:
             self._remember(tenant_id, version, work.audit.changes)

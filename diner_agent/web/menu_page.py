@@ -25,9 +25,6 @@ from diner_agent.web import menu_view
 from diner_agent.web.freshness import CACHE_CONTROL, build_tag, etag
 from diner_agent.web.menu_document import json_ld, public_menu
 
-# Another worker's change shows on the public pages within this many seconds (this worker's at once);
-# a CDN in front may keep a page 30 s more (Cache-Control max-age).
-PUBLIC_MAX_LAG = 1.0
 FAVICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" '
     'fill="#b3261e"/><circle cx="32" cy="34" r="17" fill="#fffdf8"/><circle cx="32" cy="34" r="11" '
@@ -52,7 +49,7 @@ def menu_blueprint(store: MenuStore, clock: Clock) -> Blueprint:
 
     def _snapshot(tenant_id: str) -> MenuSnapshot | None:
         try:
-            return store.snapshot(tenant_id, max_age=PUBLIC_MAX_LAG)
+            return store.snapshot(tenant_id)
         except UnknownTenant:
             return None
 

@@ -1,15 +1,19 @@
 """The public menu page on a phone-sized screen in Chromium: open, closing early today, an emergency
-closure, a special, an item back at its time. Each state is saved to docs/screenshots/ (looked at by eye;
-see docs/public-menu.md) and checked for what a customer reads."""
+closure, a special, an item back at its time. Each state is checked for what a customer reads and
+photographed; with SAVE_SCREENSHOTS=1 the pictures go to docs/screenshots/ (looked at by eye, described in
+docs/public-menu.md), otherwise to a temporary directory, so a test run leaves the checkout as it was."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from diner_agent.assembly import Assembly
 from tests.sample import DEMO, DEMO_DANA, sms
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = DOCS_SHOTS if os.environ.get("SAVE_SCREENSHOTS") == "1" else Path(tempfile.mkdtemp(prefix="menu-shots-"))
 
 
 def text(service, words: str) -> str:
