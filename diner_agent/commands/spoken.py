@@ -100,6 +100,8 @@ def _run(m: re.Match[str], text: str) -> str:
     timeish = re.search(rf"\b{_TIME_BEFORE}$", before) is not None or re.match(_TIME_AFTER + r"\b", after)
     at_end = not after or re.match(r"^(?:[,.!?;]|percent\b|pct\b|%)", after) is not None
     if len(values) == 1:
+        if m.group(0) == "one" and re.search(r"\b(?:a|the|this|that|good|great|nice|last|another|new|big)$", before):
+            return m.group(0)  # "have a good one": a pronoun, not a number
         return str(values[0]) if (timeish or at_end) else m.group(0)
     whole, part = values
     if part < 10:

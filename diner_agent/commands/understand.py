@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from diner_agent.commands import grammar
+from diner_agent.commands.grammar.assembly import Unread
 from diner_agent.commands.language_model import LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
@@ -32,6 +33,10 @@ class Understanding:
     reply: str | None = None  # the question or explanation when there are no commands
     reasons: tuple[str, ...] = field(default_factory=tuple)  # why confirmation is needed
     model_may_help: bool = False  # the grammar found no command shape at all: an LLM could be asked
+    # Sentences the grammar did not read whole, each with why (proposed / unread / negated / conditional):
+    # the signal of a partial reading. With commands and a "proposed" or "unread" entry, the commands are
+    # only a proposed reading and `needs_confirmation` is set with the reason "partial".
+    partial: tuple[Unread, ...] = ()
 
     def contract(self) -> dict:
         """The first four keys of the DESIGN 4.2 parse output (the caller adds `reply`)."""
@@ -41,6 +46,15 @@ class Understanding:
             "needs_confirmation": self.needs_confirmation,
             "commands": [c.contract() for c in self.commands],
         }
+
+
+def partial_note(partial: tuple[Unread, ...]) -> str:
+    """What a partial reading left out, for the question that proposes it."""
+    left = [u.text for u in partial if u.why != "proposed"]
+    guessed = [u.text for u in partial if u.why == "proposed"]
+    if left:
+        return "I did not understand: " + "; ".join(f'"{t[:40]}"' for t in left[:2]) + "."
+    return "I was not sure about: " + "; ".join(f'"{t[:40]}"' for t in guessed[:2]) + "."
 
 
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -88,7 +102,11 @@ def understand(
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
     if result.commands:
         reasons = confirmation_reasons(result.commands, snapshot, source="grammar", fuzzy=result.fuzzy)
-        return Understanding(text, "grammar", result.commands, bool(reasons), None, reasons)
+        note = None
+        if result.proposed:
+            reasons = ("partial", *reasons)
+            note = partial_note(result.partial)
+        return Understanding(text, "grammar", result.commands, bool(reasons), note, reasons, partial=result.partial)
     problem = result.problem
     if problem is None and is_question(text):
         known = answer_about(text, snapshot, now)  # "how much is the coffee?": no model needed
@@ -119,5 +137,5 @@ def understand(
             return Understanding(text, "llm", reply=reading.problem)
     may_help = llm is None and worth_asking
     if problem is not None:
-        return Understanding(text, "grammar", reply=problem.message, model_may_help=may_help)
+        return Understanding(text, "grammar", reply=problem.message, model_may_help=may_help, partial=result.partial)
     return Understanding(text, "none", reply=NOT_UNDERSTOOD, model_may_help=may_help)

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, time, timedelta
 
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.grammar.marks import lone_aside
 from diner_agent.commands.model import CloseEmergency, EmergencyValue, Reopen
 from diner_agent.commands.when import DAY_ATOM, TIME, WEEKDAYS, WhenError, find_days, opening, read_time
 from diner_agent.menu.hours import next_opening
@@ -68,9 +69,17 @@ _NUMBERS = {
 _TIME_AT = re.compile(r"\b(?:at|@|by)\s+\d")
 
 
+# A closure's end told as the news ("emergency over", "all clear", "back open"): never read as closing.
+_ENDED = re.compile(
+    r"\b(?:emergency(?:'s| is)? over|(?<!all )over(?! the| there| here)|all clear|good to go|back open|open again|"
+    r"open back up|re-?opened|we'?re open|up and running|back in business)\b"
+    r"(?!\s+(?:at|by|in|around|tomorrow|on|after|until|till)\b)"
+)
+
+
 def emergency(clause: str, ctx: Context) -> Outcome:
     verb = _VERB_RE.search(clause)
-    if verb is None:
+    if verb is None or _ENDED.search(clause):
         return None
     strong = "emergency" in clause or bool(_SHUT_DOWN_RE.search(clause))
     parts = _SEPARATOR.split(clause, maxsplit=1)
@@ -79,6 +88,7 @@ def emergency(clause: str, ctx: Context) -> Outcome:
         head, reason = reason, head
         if _VERB_RE.search(head) is None:
             return None
+    reason = _without_asides(reason)  # "closed today, hi": a greeting is no reason to close
     until_match = _UNTIL.search(head) or _UNTIL.search(reason)
     if until_match and until_match.string is reason:
         reason = (reason[: until_match.start()] + " " + reason[until_match.end() :]).strip(" ,.-")
@@ -115,13 +125,19 @@ def emergency(clause: str, ctx: Context) -> Outcome:
     return Reading((CloseEmergency(value=EmergencyValue(until=until, reason=reason)),))
 
 
+def _without_asides(reason: str) -> str:
+    if not reason:
+        return reason
+    return ", ".join(p for p in re.split(r"\s*[,.!]\s*", reason) if p and not lone_aside(p))
+
+
 def _clean_reason(reason: str) -> str | None:
     reason = re.sub(
         r"^(?:because(?: of)?|due to|bc|b/c|cuz|cause|since|of|with|we have|there's|theres|there is)\s+",
         "",
         reason.strip(" ,.-:;()!"),
     )
-    reason = reason.strip(" ,.-:;()!")[:120]
+    reason = _without_asides(reason).strip(" ,.-:;()!")[:120]
     return reason or None
 
 
@@ -186,7 +202,7 @@ _REOPEN = re.compile(
 
 
 def reopen(clause: str, ctx: Context) -> Outcome:
-    if _REOPEN.match(clause):
+    if _REOPEN.match(clause) and not ctx.resolver.spot(clause, limit=1):  # "meatloaf's back" is the item
         return Reading((Reopen(),))
     return None
 

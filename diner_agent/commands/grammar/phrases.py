@@ -95,7 +95,7 @@ FILLER_TRAIL = (
     "today|tonight|for today|for tonight|for the day|for the night|for the rest of the day|rest of the day|"
     "for now|right now|now|at the moment|atm|currently|until tomorrow|till tomorrow|til tomorrow|sorry|guys|"
     "folks|y'all|yall|too|as well|also|anymore|any more|already|for lunch|for dinner|for breakfast|"
-    "this morning|this afternoon|this evening|tho|though|fyi|everyone|team|for good|for sure|"
+    "this morning|this afternoon|this evening|tho|though|fyi|everyone|team|for sure|"
     "until further notice|till further notice|on the menu|on menu|item|for the week|for the weekend|"
     "from now on|lol|unfortunately|again today"
 )
