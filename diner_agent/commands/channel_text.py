@@ -41,6 +41,15 @@ _TIME_HOMOPHONE = re.compile(
 _MONEY_HOMOPHONE = re.compile(r"\b(for|to|too)\s+(?=dollars?\b|bucks?\b)", re.IGNORECASE)
 _HOMOPHONE_VALUE = {"for": "four", "to": "two", "too": "two"}
 _SPACES = re.compile(r"[ \t]+")
+_ARROW_WORDS = re.compile(r"\u27a1\ufe0f?|\u2192|\u21d2|\u27f6|:arrow_right:|:point_right:|:heavy_arrow_right:")
+_PRICE = r"\$?\d{1,3}(?:\.\d{1,2})?"
+_RANGE = r"\d{1,2}(?::\d\d)?\s*(?:[ap]m?)?\s*-\s*\d{1,2}(?::\d\d)?\s*(?:[ap]m?)?"
+# "2.95 -> 3.25", "7-2 -> 8-2", "from 2.95 to 3.25", "was 2.95 now 3.25": only the new value counts.
+_OLD_TO_NEW = re.compile(
+    rf"(?<![\w.:$-])(?:{_RANGE}|{_PRICE})\s*(?:->|=>|>)\s*(?=\$?\d)"
+    rf"|\b(?:went |goes |going )?from\s+{_PRICE}\s+(?:to|->)\s+(?=\$?\d)",
+    re.IGNORECASE,
+)
 _BULLET_STARTS = frozenset("-*+\u2022\u25aa\u25cf\u2023\u2043\u00b7123456789")
 
 
@@ -63,6 +72,10 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
         text = _BOLD.sub(r"\1", text)
     if "_" in text:
         text = _ITALIC.sub(r"\1", text)
+    if ":" in text or not text.isascii():
+        text = _ARROW_WORDS.sub(" -> ", text)
+    if ">" in text or "from" in text:
+        text = _OLD_TO_NEW.sub("", text)
     if ":" in text:
         text = _SHORTCODE.sub(lambda m: tables.emoji.get(m.group(1).lower(), " "), text)
     if not text.isascii():

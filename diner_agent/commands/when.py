@@ -12,16 +12,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from diner_agent.commands.named_weekdays import without_named_weekdays
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_WORDS = {
-    "mon": "mondays|monday|mon|mondy|mnday",
-    "tue": "tuesdays|tuesday|tues|tue|tuesdy|tu",
+    "mon": "mondays|monday|mon|mondy|mnday", "tue": "tuesdays|tuesday|tues|tue|tuesdy|tu",
     "wed": "wednesdays|wednesday|wednsday|wensday|wendsday|weds|wed",
-    "thu": "thursdays|thursday|thrusday|thursdy|thurs|thur|thu|thr",
-    "fri": "fridays|friday|fri|frid",
-    "sat": "saturdays|saturday|saterday|sat",
-    "sun": "sundays|sunday|sun",
-}
+    "thu": "thursdays|thursday|thrusday|thursdy|thurs|thur|thu|thr", "fri": "fridays|friday|fri|frid",
+    "sat": "saturdays|saturday|saterday|sat", "sun": "sundays|sunday|sun",
+}  # fmt: skip
 WEEKDAY_RE = "(?:" + "|".join(_WEEKDAY_WORDS.values()) + ")"
 _WEEKDAY_LOOKUP = [(re.compile(rf"^(?:{words})$"), key) for key, words in _WEEKDAY_WORDS.items()]
 _MONTHS = {
@@ -161,7 +160,7 @@ def find_days(text: str, today: date) -> tuple[list[str], list[tuple[int, int]]]
     """
     if not _DAYISH.search(text):
         return [], []  # no word any day could start with: skip the big pattern
-    atoms = [_atom(m, today) for m in DAY_ATOM_RE.finditer(text)]
+    atoms = without_named_weekdays([_atom(m, today) for m in DAY_ATOM_RE.finditer(text)], text)
     keys: list[str] = []
     spans: list[tuple[int, int]] = []
     i = 0

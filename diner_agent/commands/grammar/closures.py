@@ -34,7 +34,9 @@ _SEPARATOR = re.compile(
     r"\bbecause(?: of)?\b|\bdue to\b|\bbc\b|\bb/c\b|\bcuz\b|\bcause\b|\bsince\b|\bwith\b)\s*"
 )
 _UNTIL = re.compile(
-    r"\b(?:until|till|til|'til|thru|through|unt)\s+(?:(?P<notice>further notice|further|notice)|(?:at\s+)?(?P<time>"
+    r"\b(?:until|till|til|'til|thru|through|unt|(?:back|reopen(?:ing)?|open(?:ing)? again|open back up)"
+    r"(?=\s+(?:tomorrow|tmrw|tonight|on\s|mon|tue|wed|thu|fri|sat|sun|next)))\s+(?:on\s+)?"
+    r"(?:(?P<notice>further notice|further|notice)|(?:at\s+)?(?P<time>"
     + TIME.format(p="u_")
     + r")(?:\s+(?P<tday>"
     + DAY_ATOM.replace("(?P<", "(?P<t_")

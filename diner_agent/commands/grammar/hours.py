@@ -136,10 +136,29 @@ def hours(clause: str, ctx: Context) -> Outcome:
     if not days:
         days = [ctx.today.isoformat()]
     command = ChangeHours(target=days, value=value)
-    checked = _check(command, ctx)
+    checked = _check(command, ctx) or (None if "early" in clause else _late_close(command, singles, ctx))
     if isinstance(checked, Problem):
         return checked
     return Reading((command,))
+
+
+def _late_close(cmd: ChangeHours, singles: list, ctx: Context) -> Problem | None:  # type: ignore[type-arg]
+    """ "close at 2" where the day runs to 11 pm or past midnight: 2 pm or 2 am is a real question."""
+    bare = [t for _, t in singles if not (t.meridiem or t.explicit) and 1 <= t.hour <= 4]
+    if not bare or not isinstance(cmd.value, HoursValue) or cmd.value.close is None:
+        return None
+    for key in cmd.target:
+        base = ctx.snapshot.weekly.get(key, ()) if len(key) == 3 else hours_on(ctx.snapshot, date.fromisoformat(key))
+        hour = bare[0].hour
+        ends = [int(close[:2]) + (24 if close <= opening_ else 0) for opening_, close in base]
+        if any(end >= 22 and 24 + hour - end <= 3 for end in ends):  # 2 am is as near the usual close as 2 pm
+            label = day_label(cmd.target[0], ctx.today)
+            return Problem(
+                f"Close at {hour} pm or {hour} am ({label})? Say 'close at {hour}pm' or '{hour}am'. Nothing changed.",
+                3,
+                "ambiguous",
+            )
+    return None
 
 
 def _days_lead_into_times(clause: str, ctx: Context) -> bool:

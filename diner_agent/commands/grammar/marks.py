@@ -26,10 +26,14 @@ class _Marks:
     def __init__(self, lexicon: Lexicon) -> None:
         exempt = "|".join(re.escape(w) for w in lexicon.negation_exempt_next)
         negations = "|".join(re.escape(n) for n in sorted(lexicon.negations, key=len, reverse=True))
-        self.negation = re.compile(rf"(?<![\w'])(?:{negations})(?![\w'])(?!\s+(?:{exempt})\b)")
+        # "3.25 not 3.00" corrects the old price: a "not" before a number negates nothing.
+        self.negation = re.compile(rf"(?<![\w'])(?:{negations})(?![\w'])(?!\s+(?:{exempt})\b)(?!\s+\$?\d)")
+        exempt_if = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in lexicon.conditional_exempt)
+        self.conditional_exempt = re.compile(rf"\b(?:{exempt_if})\b")
         conditionals = "|".join(re.escape(c) for c in sorted(lexicon.conditionals, key=len, reverse=True))
         # At a sentence's start or after a comma ("86 it, if the pie runs out"), or "X if Y" inside it.
         self.conditional = re.compile(rf"(?:^|[,;:]\s*|\s)(?:{conditionals})\s")
+        self.starts_conditional = re.compile(r"^(?:when|once|whenever|as soon as)\s")
         retract = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.retractions)
         self.retraction = re.compile(
             r"(?P<prev>(?:^|(?<=[.;,\n!]))[^.;,\n!]+?)[\s,.;:!\-]*(?:(?:actually|wait|oh|no|oops|sorry|hmm)[\s,.!\-]+)*"
@@ -37,7 +41,8 @@ class _Marks:
         )
         replace = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.replacements)
         self.replacement = re.compile(
-            rf"(?:(?<=[\s,.;\-])|^)(?:(?:no|oops|sorry|wait)[\s,.!\-]+)*(?:{replace})\b[\s,:\-]*(?=\$?\d)"
+            rf"(?:(?<=[\s,.;\-*>])|^)(?:(?:no|oops|sorry|wait|edit|actually)[\s,.:!\-]+)*(?:{replace})\b[\s,.:!\-*]*"
+            r"(?=\$?\d)"
         )
         self.schedule = frozenset(lexicon.schedule_cues) | frozenset(lexicon.time_words)
         self.schedule |= frozenset(lexicon.command_verbs)
@@ -54,22 +59,36 @@ def negated(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
 
 
 def conditional(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
-    return _marks(lexicon).conditional.search(" " + sentence) is not None
+    """ "if the pie runs out, 86 it", "86 it unless ...", "maybe"; "when"/"once" only opening the sentence
+    ("idk when we'll be back" is a hedge about the end, not a condition)."""
+    marks = _marks(lexicon)
+    sentence = marks.conditional_exempt.sub(" ", sentence)
+    found = marks.conditional.search(" " + sentence)
+    if found is None:
+        return False
+    word = found.group(0).strip(" ,;:")
+    opening_only = word in ("when", "once", "whenever", "as soon as")
+    return not opening_only or marks.starts_conditional.match(sentence) is not None
 
 
 def corrected(text: str, lexicon: Lexicon = ENGLISH) -> str:
     """The text with withdrawn clauses dropped and "make that 3.50" said as "make it 3.50" (which the
     grammar reads as a new price for the item just named; the later price of an item wins)."""
     marks = _marks(lexicon)
+    if marks.replacement.search(text):  # first: "wait no make that 2.45" replaces, it does not withdraw
+        text = marks.replacement.sub("make it ", text)
     if marks.retraction.search(text):
         text = marks.retraction.sub("", text).strip(" ,.;")
-    if marks.replacement.search(text):
-        text = marks.replacement.sub("make it ", text)
     return text
 
 
+_FUNCTION_WORDS = frozenset("you you're youre ur u the a an so very much really too we it's its that is are".split())
+
+
 def lone_aside(word: str, lexicon: Lexicon = ENGLISH) -> bool:
-    return " ".join(word.strip(" ,.!?-").split()) in _marks(lexicon).asides
+    """Only framing: a greeting or thanks from the lexicon, or nothing but function words ("you're the")."""
+    phrase = " ".join(word.strip(" ,.!?-").split())
+    return phrase in _marks(lexicon).asides or bool(phrase) and set(phrase.split()) <= _FUNCTION_WORDS
 
 
 def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:

@@ -16,6 +16,7 @@ class Lexicon:
     fillers: tuple[str, ...]
     shorthand: dict[str, str]
     # Lead-ins naming who said it or framing the text: "per Maria -", "Luis says", "quick one:".
+    clipped: dict[str, str]  # shorthand owners write for menu words: "chx" -> "chicken", "oj" -> "orange juice"
     relay_verbs: tuple[str, ...]
     lead_ins: tuple[str, ...]
     # Header lines that give their action to the list below them ("sold out:", "back on:").
@@ -25,6 +26,7 @@ class Lexicon:
     # Clause marks.
     negations: tuple[str, ...]  # "don't", "do not": a change the owner does not want
     negation_exempt_next: tuple[str, ...]  # "don't have": sold out, not a negation of the change
+    conditional_exempt: tuple[str, ...]  # "lmk if", "idk when": a question or a hedge, not a condition
     conditionals: tuple[str, ...]  # "if", "unless": a change for later, never applied now
     retractions: tuple[str, ...]  # "scratch that": the clause before is withdrawn
     replacements: tuple[str, ...]  # "make that", "I meant": the clause before is replaced
