@@ -19,7 +19,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from diner_agent.clock import Clock
-from diner_agent.commands import addressing
+from diner_agent.commands import addressing, confirmations
 from diner_agent.commands.addressing import Addressed, Message
 from diner_agent.commands.apply import ApplyError
 from diner_agent.commands.handlers import CLICKED, HANDLERS
@@ -31,7 +31,7 @@ from diner_agent.commands.replies import fit
 from diner_agent.commands.turn import Handler, Turn, reply_with
 from diner_agent.commands.understand import Understanding, understand
 from diner_agent.commands.unit_of_work import Menus, UnitOfWork
-from diner_agent.menu.errors import UnknownTenant
+from diner_agent.menu.errors import StoreUnavailable, UnknownTenant
 from diner_agent.menu.records import Actor
 
 MAX_TEXT = 1600
@@ -80,9 +80,13 @@ class CommandService:
             if stored is not None:
                 return Reply(stored, "info", duplicate=True)
             meaning = understand(text, turn.snapshot, turn.now, llm=self.reader, deadline=deadline)
-        if not meaning.commands:
-            return self._reply(turn, reply_with(Reply(fit(meaning.reply or ""), "unknown")))
-        return self._reply(turn, HANDLERS[meaning.commands[0].action], meaning)
+        if meaning.commands:
+            handler = HANDLERS[meaning.commands[0].action]
+        else:
+            handler = reply_with(Reply(fit(meaning.reply or ""), "unknown"))
+        if moves_on(meaning):
+            handler = confirmations.superseding(handler)  # a later YES must not apply what was asked before
+        return self._reply(turn, handler, meaning)
 
     def handle(self, inbound: Inbound, *, deadline: float | None = None) -> Reply:
         """Answer an Inbound whose diner the caller already knows (the CLI, workers, tests)."""
@@ -130,7 +134,15 @@ class CommandService:
         return self._once(turn, refuse)
 
     def _once(self, turn: Turn, work: Callable[[UnitOfWork], Reply]) -> Reply:
-        """`work` and its reply, recorded under the message id, in one unit of work."""
+        """`work` and its reply, recorded under the message id, in one unit of work. A transaction that
+        failed on a dropped connection was rolled back whole, so it is run once more; a second failure
+        (the database is really down) is the caller's StoreUnavailable to answer honestly."""
+        try:
+            return self._attempt(turn, work)
+        except StoreUnavailable:
+            return self._attempt(turn, work)
+
+    def _attempt(self, turn: Turn, work: Callable[[UnitOfWork], Reply]) -> Reply:
         inbound = turn.inbound
         channel, message_id = inbound.channel, inbound.message_id
         try:
@@ -142,6 +154,14 @@ class CommandService:
             stored = self.menus.processed_reply(channel, message_id or "")
             return Reply(stored or "", "info", duplicate=True)
         return reply
+
+
+def moves_on(meaning: Understanding) -> bool:
+    """Whether a message leaves its sender's waiting request behind: any change, question, UNDO or HELP
+    does; a YES or NO answers it, and a text nobody could read (most likely a try at answering it) does not."""
+    if meaning.commands:
+        return meaning.commands[0].action not in ("confirm", "cancel")
+    return meaning.source != "none"
 
 
 class _AnsweredBefore(Exception):

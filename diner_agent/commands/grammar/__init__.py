@@ -86,8 +86,9 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
             if isinstance(again, Reading):
                 outcome = again
         if not isinstance(outcome, Reading):
-            if isinstance(outcome, Problem) and outcome.kind in ASK_FIRST:
-                return GrammarResult(problem=outcome)  # "which pie?": asking beats any guess
+            if isinstance(outcome, Problem) and outcome.kind in ASK_FIRST:  # "which pie?": asking beats any guess
+                read_elsewhere = bool(assembly.commands) or _read_elsewhere(chunks, chunk, ctx)
+                return GrammarResult(problem=outcome, partial=(Unread(chunk, "unread"),), read_some=read_elsewhere)
             if neutral(chunk, ctx):
                 continue  # "ran out of buns", "for a staff meeting": context, not a command
             guess = propose(chunk, ctx)
@@ -95,6 +96,7 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
                 return GrammarResult(problem=guess)
             if guess is None:
                 assembly.leave(chunk, "unread", outcome)
+                assembly.read_some = assembly.read_some or _read_elsewhere(chunks, chunk, ctx)
                 previous = None
                 continue
             assembly.leave(chunk, "proposed")
@@ -102,6 +104,16 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
         assembly.add(outcome)
         previous = outcome
     return assembly.result()
+
+
+def _read_elsewhere(chunks: list[str], failed: str, ctx: Context) -> bool:
+    """Whether another part of a text that failed to read did read: a later chunk, or one clause of the
+    chunk that failed ("86 the pie and knock a buck off the coffee": the second half is read alone)."""
+    later = chunks[chunks.index(failed) + 1 :]
+    if any(isinstance(_read_chunk(chunk, ctx), Reading) for chunk in later):
+        return True
+    atoms = [a.strip(" ,") for a in _SOFT_SPLIT.split(failed)[0::2]]
+    return len(atoms) > 1 and any(isinstance(_read_clause(a, ctx), Reading) for a in atoms if a)
 
 
 def _is_addressee(word: str, snapshot: MenuSnapshot) -> bool:

@@ -45,11 +45,20 @@ class GrammarResult:
     matches: tuple[Match, ...] = ()
     problem: Problem | None = None
     partial: tuple[Unread, ...] = ()  # sentences not read whole: proposed, unread, negated, conditional
+    read_some: bool = False  # no commands, but some other part of the text did read ("86 the reuben, pie 6")
+
+    @property
+    def incomplete(self) -> bool:
+        """Not read fully: some sentence was only guessed at (proposed) or not read at all (unread). Such a
+        text goes to a model when one is configured; without one, its commands are asked about first."""
+        if any(u.why == "proposed" for u in self.partial):
+            return True
+        return (bool(self.commands) or self.read_some) and any(u.why == "unread" for u in self.partial)
 
     @property
     def proposed(self) -> bool:
-        """Some commands are only a proposed reading (or other sentences were not understood): ask."""
-        return bool(self.commands) and any(u.why in ("proposed", "unread") for u in self.partial)
+        """Commands that are only part of the text, or only a proposed reading of it: ask first."""
+        return bool(self.commands) and self.incomplete
 
     @property
     def fuzzy(self) -> bool:
@@ -66,6 +75,7 @@ class Assembly:
         self.matches: list[Match] = []
         self.partial: list[Unread] = []
         self.problems: list[Problem] = []
+        self.read_some = False
 
     def leave(self, text: str, why: Why, outcome: Outcome = None) -> None:
         self.partial.append(Unread(text[:120], why))
@@ -90,7 +100,8 @@ class Assembly:
         if self.commands:
             return GrammarResult(tuple(self.commands), tuple(self.matches), partial=partial)
         if self.problems:
-            return GrammarResult(problem=max(self.problems, key=lambda p: p.weight), partial=partial)
+            problem = max(self.problems, key=lambda p: p.weight)
+            return GrammarResult(problem=problem, partial=partial, read_some=self.read_some)
         held = [u.why for u in partial if u.why in _HELD]
         if held:
             return GrammarResult(problem=Problem(_HELD[held[0]], 3, "held"), partial=partial)
