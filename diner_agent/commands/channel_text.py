@@ -34,12 +34,14 @@ _SPOKEN_NUMBER = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|elev
 _AM_PM = re.compile(rf"\b({_SPOKEN_NUMBER})\s*([ap])(?:\.\s?|\s)m\b", re.IGNORECASE)
 # "close at for" / "open till to thirty": after a time word a homophone is the number.
 _TIME_HOMOPHONE = re.compile(
-    r"\b(at|till|til|until|by|from|around)\s+(for|to|too)\b(?=\s*(?:$|[,.;!?]|thirty|fifteen|forty|o'?clock|"
-    r"[ap]\.?\s?m\b|today|tonight|tomorrow|sharp))",
+    r"\b(at|till|til|until|by|from|around)\s+(for|to|too|ate|won)\b(?=\s*(?:$|[,.;!?]|thirty|fifteen|forty|o'?clock|"
+    r"[ap]\.?\s?m\b|today|tonight|tomorrow|sharp|on\b|every\b|now\b|instead\b|\w*days?\b))",
     re.IGNORECASE,
 )
 _MONEY_HOMOPHONE = re.compile(r"\b(for|to|too)\s+(?=dollars?\b|bucks?\b)", re.IGNORECASE)
-_HOMOPHONE_VALUE = {"for": "four", "to": "two", "too": "two"}
+_HOMOPHONE_VALUE = {"for": "four", "to": "two", "too": "two", "ate": "eight", "won": "one"}
+# A transcript spells initials out: "b l t", "o j", "c f s" (never "a" or "i", which are words).
+_SPELLED = re.compile(r"(?<![\w'])((?:[b-hj-z] ){1,4}[b-hj-z])(?![\w'])", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t]+")
 _ARROW_WORDS = re.compile(r"\u27a1\ufe0f?|\u2192|\u21d2|\u27f6|:arrow_right:|:point_right:|:heavy_arrow_right:")
 _PRICE = r"\$?\d{1,3}(?:\.\d{1,2})?"
@@ -91,6 +93,8 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
     if " for " in text or " to" in text:
         text = _TIME_HOMOPHONE.sub(lambda m: f"{m.group(1)} {_HOMOPHONE_VALUE[m.group(2).lower()]}", text)
         text = _MONEY_HOMOPHONE.sub(lambda m: f"{_HOMOPHONE_VALUE[m.group(1).lower()]} ", text)
+    if _SPELLED.search(text):
+        text = _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), text)
     if tables.words.search(text):
         text = tables.fillers.sub(" ", text)
         text = tables.shorthand.sub(lambda m: tables.expand[m.group(0).lower()], text)

@@ -23,7 +23,7 @@ _INTERROGATIVE = frozenset(
 _MODAL = frozenset({"can", "could", "will", "would"})
 _DO = frozenset({"do", "does", "did", "don't", "doesn't", "didn't"})
 _SUBJECTS = frozenset(
-    "we you u ya y'all they i he she it our any anyone anybody".split()
+    "we you u ya y'all yall they i he she it our any anyone anybody someone somebody everyone everybody".split()
 )  # a question, unless it asks "you" to do something
 _WORDS = re.compile(r"[a-z0-9']+")
 _WORDS_ONLY = re.compile(r"[^\w' ]+")

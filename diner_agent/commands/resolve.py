@@ -290,6 +290,8 @@ class Resolver:
                 exact_size = [i for i in typo_holders if len(key_of(i.name).split()) == len(words)]
                 if len(exact_size) == 1:
                     return Match(exact_size[0], "fuzzy")
+                if words.isdisjoint(self.vocabulary):
+                    return Unknown(phrase.strip(), self, key)  # "fixed" is one typo from "fried": no menu word
                 return Ambiguous(phrase.strip(), tuple(typo_holders))
         scorer = fuzz.WRatio if len(key) >= 5 else fuzz.ratio
         best: dict[int, tuple[float, MenuItem]] = {}

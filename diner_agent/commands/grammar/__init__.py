@@ -23,6 +23,7 @@ from diner_agent.commands.grammar.keywords import keyword
 from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.grammar.proposal import propose
+from diner_agent.commands.grammar.trim import without_story
 from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, clean, normalize, trim_fillers
 from diner_agent.commands.resolve import resolver_for, singular
 from diner_agent.menu.records import MenuSnapshot
@@ -162,7 +163,19 @@ def _read_chunk(chunk: str, ctx: Context) -> Reading | Problem | None:
             again = _read_parts(referred, ctx, None)
             if isinstance(again, Reading):
                 return again
+    if not isinstance(outcome, Reading):
+        told = without_story(chunk, ctx, _read_clause)  # "closing at three today short staffed"
+        if told is not None:
+            return told
+        cause = _CAUSE.search(chunk)  # "out of blueberries so 86 the blueberry pancakes": the cause, then it
+        if cause is not None:
+            effect = _read_chunk(chunk[cause.end() :], ctx)
+            if isinstance(effect, Reading) and not isinstance(_read_clause(chunk[: cause.start()], ctx), Reading):
+                return effect
     return outcome
+
+
+_CAUSE = re.compile(r"(?<!day)(?<!daily)(?<!week)[\s,]+(?:so|but|and so|which means|meaning)\s+")
 
 
 def _cover(atoms: list[str], clause, asides: list[bool] | None) -> Reading | None:  # type: ignore[no-untyped-def]

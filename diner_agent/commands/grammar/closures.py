@@ -206,7 +206,22 @@ _REOPEN = re.compile(
 def reopen(clause: str, ctx: Context) -> Outcome:
     if _REOPEN.match(clause) and not ctx.resolver.spot(clause, limit=1):  # "meatloaf's back" is the item
         return Reading((Reopen(),))
+    told = _REOPEN_CUE.search(clause)
+    if told and not _NOT_REOPEN.search(clause) and not ctx.resolver.spot(clause, limit=1):
+        return Reading((Reopen(),))  # "ok plumber's gone, we can open back up": the story, then the cue
     return None
+
+
+# A reopening told as a story: the cue anywhere, with no closing word, number or day beside it.
+_REOPEN_CUE = re.compile(
+    r"\b(?:open(?:ing)? back up|back open|open(?:ed)? (?:up )?again|re-?open(?:ed|ing)?|we'?re open|we are open|"
+    r"doors (?:are )?open|open for business|back in business|up and running|all clear|open it (?:back )?up|"
+    r"open 'er up|open her up)\b"
+)
+_NOT_REOPEN = re.compile(
+    r"\d|\b(?:clos\w*|shut\w*|not|don'?t|if|when|once|after|soon|later|maybe|might|tomorrow|tmrw|tonight|until|till|til|at|mon\w*|tue\w*|wed\w*|"
+    r"thu\w*|fri\w*|sat\w*|sun\w*|late|early|hours?)\b"
+)
 
 
 __all__ = ["emergency", "reopen", "Problem"]

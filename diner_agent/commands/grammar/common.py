@@ -113,6 +113,11 @@ def problem_for(resolution: Resolution) -> Problem:
     return Problem(f'"{label}" is not on the menu.{hint} Nothing changed.', 2, "unknown")
 
 
+_PORTION = re.compile(
+    r"^(?:a |an |one |the )?(?:plate|plates|cup|cups|bowl|bowls|glass|glasses|slice|slices|piece|pieces|basket|"
+    r"baskets|side|sides|order|orders|serving|servings|scoop|scoops|stack|mug|pot|pitcher)\s+of\s+"
+    r"|\s+(?:plates?|orders?|dinners?|platters?|baskets?|sandwiches)$"
+)
 _GROUP = re.compile(r"\b(?:all|both|every|each|all (?:\d|two|three|four|five))\b")
 
 
@@ -127,6 +132,11 @@ def resolve_items(phrase: str, ctx: Context, *, group: bool | None = None) -> It
     parts = _LIST_SPLIT.split(phrase)
     if len(parts) == 1:  # one item: the common case
         resolution = _shared(_resolve(ctx.resolver, phrase), phrase, ctx)
+        if not isinstance(resolution, Match):
+            served = _PORTION.sub("", phrase)  # "plate of meatloaf", "catfish plates": how it is served
+            if served != phrase and served:
+                again = _shared(_resolve(ctx.resolver, served), served, ctx)
+                resolution = again if isinstance(again, Match) else resolution
         if isinstance(resolution, Match):
             return ItemList([resolution])
         if group and isinstance(resolution, Ambiguous):

@@ -47,6 +47,7 @@ class _Marks:
         self.schedule = frozenset(lexicon.schedule_cues) | frozenset(lexicon.time_words)
         self.schedule |= frozenset(lexicon.command_verbs)
         self.asides = frozenset(lexicon.asides)
+        self.hedges = frozenset(c for c in lexicon.conditionals if " " not in c)
 
 
 @lru_cache(maxsize=4)
@@ -106,6 +107,8 @@ def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:
     for word in words:
         key = singular(word.replace("'", ""))
         if word in _PRONOUNS or word in marks.schedule or key in marks.schedule or word == "86":
+            return False
+        if word in marks.hedges:  # "will text when": whatever follows is for later
             return False
         if key in vocabulary or (len(key) >= 4 and ctx.resolver.near(key)):
             return False

@@ -121,5 +121,6 @@ CONNECTORS = (
     "is at|each|ea|set to|changed to|change to|price change|price change to|change|should cost|will cost|"
     "would cost|needs to be|needs to cost|gonna cost|going to cost|should now be|should go to|goes up to|"
     "goes down to|going up to|going down to|is going up to|is going down to|raised to|lowered to|dropped to|"
+    "went up to|went down to|went to|bumped to|bumped up to|jumped to|is up to|now up to|r|are now|r now|"
     "now priced at|new price is"
 )

@@ -19,6 +19,7 @@ ENGLISH = Lexicon(
         "rn": "right now", "2nite": "tonight", "2night": "tonight", "tonite": "tonight", "tmrw": "tomorrow",
         "tmw": "tomorrow", "tmr": "tomorrow", "tmro": "tomorrow", "tomm": "tomorrow", "2day": "today",
         "tdy": "today", "b4": "before", "w/o": "without", "nite": "night", "u": "you", "ur": "your", "r": "are",
+        "eighty sixed": "86", "eighty six": "86", "eighty-sixed": "86", "86ed": "86", "d caf": "decaf",
         "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks", "rly": "really", "prob": "probably",
     },
     clipped={
@@ -41,6 +42,7 @@ ENGLISH = Lexicon(
         "anyways", "oh", "oh and", "also", "and", "btw", "by the way", "real quick", "quick thing",
         "one more thing", "one more", "last thing", "another one", "ugh", "welp", "well", "alright", "right",
         "good news", "bad news", "update from the kitchen", "kitchen update", "menu update",
+        "starting next week", "starting next month", "from now on", "going forward", "effective next week",
     ),
     header_off=(
         "sold out", "86", "86'd", "86d", "86 list", "out", "out of", "we're out of", "gone", "unavailable",
@@ -97,7 +99,13 @@ ENGLISH = Lexicon(
         "today", "tonight", "tomorrow", "noon", "midnight", "am", "pm",
         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday",
         "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "weekends", "weekdays",
-        "christmas", "thanksgiving", "holiday", "eve", "hour", "hours", "minutes", "mins",
+        "christmas", "thanksgiving", "holiday", "eve", "hour", "hours", "minutes", "mins", "halloween", "easter",
+        "xmas", "nye", "year", "years", "memorial", "labor", "independence", "jan", "january", "feb", "february",
+        "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july", "aug", "august", "sep", "sept",
+        "september", "oct", "october", "nov", "november", "dec", "december", "first", "second", "third",
+        "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth",
+        "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+        "thirtieth", "weekday", "month", "next", "until", "till", "til",
     ),
     cue_off=(
         "86", "out", "gone", "sold", "soldout", "nix", "finished", "done", "none", "no-go", "empty", "outta",
