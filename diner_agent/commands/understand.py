@@ -11,7 +11,7 @@ from typing import Literal
 
 from diner_agent.commands import grammar, passed_times
 from diner_agent.commands.grammar.assembly import Unread
-from diner_agent.commands.language_model import LlmRateLimited, LlmReader, LlmUnavailable
+from diner_agent.commands.language_model import LlmOverBudget, LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.questions import answer, answer_about, is_question
@@ -113,6 +113,8 @@ def understand(
                     "command like '86 meatloaf' or 'coffee 2.75'."
                 ),
             )
+        except LlmOverBudget as exc:
+            return Understanding(text, "none", reply=over_budget(exc.period))
         except LlmUnavailable:
             reading = None
         if reading is not None and reading.commands:
@@ -155,3 +157,9 @@ def partial_note(partial: tuple[Unread, ...]) -> str:
     if left:
         return "I did not understand: " + "; ".join(f'"{t[:40]}"' for t in left[:2]) + "."
     return "I was not sure about: " + "; ".join(f'"{t[:40]}"' for t in guessed[:2]) + "."
+
+
+def over_budget(period: str) -> str:
+    """The owner's reply when the diner's AI budget is spent: what is paused, until when, what still works."""
+    until = "tomorrow" if period == "day" else "next month"
+    return f"Free-form reading is paused until {until}; commands like '86 meatloaf' still work."

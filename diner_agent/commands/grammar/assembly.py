@@ -53,6 +53,8 @@ class GrammarResult:
         text goes to a model when one is configured; without one, its commands are asked about first."""
         if any(u.why == "proposed" for u in self.partial):
             return True
+        if not self.commands and self.partial and all(u.why in _HELD for u in self.partial):
+            return True  # "can we maybe do something about the pie": held here, a model may read it
         return (bool(self.commands) or self.read_some) and any(u.why == "unread" for u in self.partial)
 
     @property
