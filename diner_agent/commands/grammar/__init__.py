@@ -1,10 +1,12 @@
 """The deterministic grammar: reads owner texts into commands in well under a millisecond, for free.
 
-A text is normalised, checked against whole-message keywords (YES, UNDO, HELP, MENU...), then cut at
-hard separators (new lines, ";", ". ", "also") into chunks. Each chunk is read as one clause if it can
-be; otherwise it is split at soft separators ("," / "and") into several clauses, each of which must read
-completely. Nothing half-read is ever returned as commands: one unreadable part and the answer is the
-most relevant problem ("Which pie...?") with no commands at all.
+A text is made plain (channel_text: Slack mrkdwn, emoji, transcripts), normalised, corrected ("scratch
+that", "make that 3.50"), checked against whole-message keywords (YES, UNDO, HELP, MENU...), then cut at
+hard separators (new lines, ";", ". ", "also") into sentences. A negated or conditional sentence is held
+(never applied); each other sentence is read as the fewest clauses that each read completely, skipping
+asides ("ran out of buns") and stories around a command. A sentence that still does not read gets a
+proposed reading from its entities and cue words, or is left unread; both make the result partial
+(`GrammarResult.partial`), which is asked about, never applied as is (docs/reader.md).
 """
 
 from __future__ import annotations
