@@ -99,7 +99,10 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
                 return GrammarResult(problem=guess)
             if guess is None:
                 assembly.leave(chunk, "unread", outcome)
-                assembly.read_some = assembly.read_some or _read_elsewhere(chunks, chunk, ctx)
+                # Only a problem needs the rest looked at: a text with an unreadable part and no problem is
+                # offered to a model anyway, and one with commands is partial already.
+                if outcome is not None and not assembly.commands and not assembly.read_some:
+                    assembly.read_some = _read_elsewhere(chunks, chunk, ctx)
                 previous = None
                 continue
             assembly.leave(chunk, "proposed")
