@@ -132,7 +132,7 @@ def add_item(clause: str, ctx: Context) -> Outcome:
             return Problem(
                 f'Which section for {name}? "{m.group("cat")}" is not one of: {listed}. Nothing changed.',
                 3,
-                "incomplete",
+                "ambiguous",  # a question to ask first, like "which pie?"
             )
     return Reading((AddItem(target=name, value=NewItemValue(price=price, category=category)),))
 
