@@ -20,7 +20,7 @@ from diner_agent.channels.sms.webhook import sms_blueprint
 from diner_agent.channels.webchat.routes import webchat_blueprint
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.chat.answers import ChatAnswerer
-from diner_agent.config import Settings, load_settings
+from diner_agent.config import Settings, load_settings, secret_value
 from diner_agent.web.admin import admin_blueprint
 from diner_agent.web.health import health_blueprint
 from diner_agent.web.menu_page import menu_blueprint
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     configure_logging(settings.log_level)
     for line in settings.feature_report():
         log.info(line)
-    for warning in (settings.gateway_url_warning(), settings.shared_state_warning()):
+    for warning in (settings.gateway_url_warning(), settings.shared_state_warning(), settings.proxy_warning()):
         if warning:
             log.warning(warning)
 
@@ -58,8 +58,12 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024  # no webhook or chat request needs more
+    if settings.trusted_hosts:
+        app.config["TRUSTED_HOSTS"] = list(settings.trusted_hosts)  # any other Host: 400, before any view
     if settings.trust_proxy:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        # A forwarded host is believed only when an allow-list says which hosts may be named.
+        forwarded_host = 1 if settings.trusted_hosts else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=forwarded_host)  # type: ignore[method-assign]
     app.extensions[APP_KEY] = parts
     app.register_blueprint(menu_blueprint(store, clock))
     app.register_blueprint(health_blueprint(store))
@@ -67,7 +71,10 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners))
     app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock))
     app.register_blueprint(admin_blueprint(store, settings.admin_token, clock, parts.usage))
-    app.register_blueprint(metrics_blueprint())  # GET /metrics, and HTTP requests counted by route and status
+    # GET /metrics (METRICS_TOKEN, or this machine only), and HTTP requests counted by route and status
+    app.register_blueprint(
+        metrics_blueprint(token=secret_value(settings.metrics_token), per_diner=settings.metrics_per_diner)
+    )
 
     @app.get("/")
     def index() -> tuple[str, int, dict[str, str]]:

@@ -167,11 +167,10 @@ class MenuStore:
 
     def snapshot(self, tenant_id: str) -> MenuSnapshot:
         """The tenant's current menu, hours, closures and staff (cached while its version is unchanged)."""
-        with self._reads.connect() as conn:
-            version = conn.scalar(_VERSION, {"b_tenant": tenant_id})
-        if version is None:
+        row = self._one(_VERSION, {"b_tenant": tenant_id})  # every lookup by a request's key passes _one
+        if row is None:
             raise UnknownTenant(tenant_id)
-        return self._at_version(tenant_id, version)
+        return self._at_version(tenant_id, row[0])
 
     def snapshot_at(self, channel: str, address: str) -> MenuSnapshot | None:
         """The snapshot of the diner a message on `channel` was sent to (its SMS number, Slack team id or
