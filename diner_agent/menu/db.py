@@ -34,8 +34,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # No pre-ping: it costs a round trip on every checkout, several per message; connections are
-        # recycled before servers or proxies drop idle ones instead.
-        return create_engine(url, echo=echo, pool_recycle=300, pool_size=5, max_overflow=10)
+        # recycled before servers or proxies drop idle ones instead. Errors never show their parameters
+        # (phone numbers, message texts), so a logged traceback cannot leak them.
+        return create_engine(url, echo=echo, pool_recycle=300, pool_size=5, max_overflow=10, hide_parameters=True)
 
     database = parsed.database
     if not database or database == ":memory:":
@@ -44,6 +45,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=True,  # errors and echo never show the values: phone numbers, message texts
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
