@@ -79,6 +79,10 @@ class AuditTrail(Protocol):
         """The actor's latest batch within `within` that is not undone (oldest entry first)."""
         ...
 
+    def batch(self, batch_id: str) -> list[AuditRecord]:
+        """This diner's batch with that id, whoever made it (oldest entry first); empty if none."""
+        ...
+
     def undoing(self) -> None:
         """Audit the changes that follow as an undo."""
         ...

@@ -93,7 +93,7 @@ class MenuSnapshot:
 class Actor:
     """Who asked for a change: `key` ties UNDO and confirmations to one person across channels."""
 
-    key: str  # staff:<id> | slack:<user> | web:<tenant> | cli
+    key: str  # staff:<id> | slack:<user> | web:<token id> | cli
     name: str | None
     role: Role
     channel: str
@@ -112,6 +112,7 @@ class AuditRecord:
     old: object
     new: object
     undone_by: str | None = None
+    actor_role: str | None = None  # the role the change was made with (None: recorded before it was kept)
 
 
 @dataclass(frozen=True, slots=True)
