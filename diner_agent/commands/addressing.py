@@ -29,6 +29,8 @@ class Message:
     message_id: str | None = None
     sender_name: str | None = None
     pending_id: str | None = None  # a Slack button click names the confirmation it answers
+    batch_id: str | None = None  # a Slack Undo button names the change it undoes
+    sender_team: str | None = None  # Slack: the sender's own workspace (another one for a Slack Connect guest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,8 @@ def address(menus: Menus, message: Message) -> Addressed | None:
         role="owner" if web else None,
         sender_name=message.sender_name,
         pending_id=message.pending_id,
+        batch_id=message.batch_id,
+        sender_team=message.sender_team,
     )
     return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
 
@@ -77,6 +81,8 @@ def addressed_inbound(inbound: Inbound, snapshot: MenuSnapshot) -> Addressed:
         inbound.message_id,
         inbound.sender_name,
         inbound.pending_id,
+        inbound.batch_id,
+        inbound.sender_team,
     )
     return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
 
@@ -94,7 +100,9 @@ def actor_for(inbound: Inbound, snapshot: MenuSnapshot) -> Actor | None:
         member = next((p for p in snapshot.staff if p.phone == inbound.sender), None)
     elif inbound.channel == "slack":
         member = next((p for p in snapshot.staff if p.slack_user == inbound.sender), None)
-        if member is None and tenant.slack_default_role != "none":
+        # The default role is for members of the diner's own workspace: a Slack Connect guest from another
+        # organisation in a shared channel is nobody here unless the staff list names them.
+        if member is None and tenant.slack_default_role != "none" and inbound.sender_team == tenant.slack_team:
             return Actor(f"slack:{inbound.sender}", inbound.sender_name, tenant.slack_default_role, "slack")
     if member is None or member.role == "none":
         return None
