@@ -13,7 +13,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from diner_agent.assembly import APP_KEY, Assembly
+from diner_agent.assembly import APP_KEY, Assembly, redis_ping
 from diner_agent.channels.slack.events import slack_blueprint
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.channels.sms.webhook import sms_blueprint
@@ -21,6 +21,7 @@ from diner_agent.channels.webchat.routes import webchat_blueprint
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.chat.answers import ChatAnswerer
 from diner_agent.config import Settings, load_settings, secret_value
+from diner_agent.menu.errors import StoreUnavailable
 from diner_agent.web.admin import admin_blueprint
 from diner_agent.web.health import health_blueprint
 from diner_agent.web.menu_page import menu_blueprint
@@ -66,7 +67,10 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=forwarded_host)  # type: ignore[method-assign]
     app.extensions[APP_KEY] = parts
     app.register_blueprint(menu_blueprint(store, clock))
-    app.register_blueprint(health_blueprint(store))
+    probe = redis_ping(settings, clock)
+    if probe is not None:
+        parts.closers.insert(1, probe[1])
+    app.register_blueprint(health_blueprint(store, redis_ping=probe[0] if probe else None))
     app.register_blueprint(sms_blueprint(service, settings, parts.followups, SmsSender.from_settings(settings)))
     app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners))
     app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock))
@@ -75,6 +79,12 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     app.register_blueprint(
         metrics_blueprint(token=secret_value(settings.metrics_token), per_diner=settings.metrics_per_diner)
     )
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(exc: StoreUnavailable) -> tuple[dict[str, str], int, dict[str, str]]:
+        # Never a 500 for a database that is away: say so, and when to come back (the public menu too).
+        body = {"error": "unavailable", "message": "The menu store is unavailable; try again shortly."}
+        return body, 503, {"Retry-After": str(exc.retry_after)}
 
     @app.get("/")
     def index() -> tuple[str, int, dict[str, str]]:

@@ -29,8 +29,11 @@ from diner_agent.commands.language_model import (
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, secret_value
 from diner_agent.gateway import AIGateway, GatewayConfig, GatewayError, RateLimited
+from diner_agent.menu.db import Deadlines
+from diner_agent.menu.retention import DailyPrune, Retention
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.usage.sink import UsageSink
+from diner_agent.redis_guard import guarded_redis
 
 log = logging.getLogger(__name__)
 APP_KEY = "diner_agent"  # where create_app keeps the Assembly in `app.extensions`
@@ -52,10 +55,40 @@ def gateway_config(settings: Settings) -> GatewayConfig:
         cache_ttl=settings.ai_cache_ttl,
         cache_scope=settings.ai_cache_scope,
         redis_url=settings.redis_url,
+        redis_timeout=settings.redis_timeout,
+        redis_skip_for=settings.redis_skip_for,
         connect_timeout=settings.ai_connect_timeout,
         first_byte_timeout=settings.ai_read_timeout,
         total_timeout=settings.ai_total_timeout,
     )
+
+
+def store_deadlines(settings: Settings) -> Deadlines:
+    return Deadlines(
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        pool_timeout=settings.db_pool_timeout,
+    )
+
+
+def retention(settings: Settings) -> Retention:
+    return Retention(
+        messages_days=settings.prune_messages_after_days,
+        ai_calls_days=settings.prune_ai_calls_after_days,
+        audit_days=settings.prune_audit_after_days,
+    )
+
+
+def redis_ping(settings: Settings, clock: Clock) -> tuple[Callable[[], bool], Callable[[], None]] | None:
+    """A readiness probe of REDIS_URL on its own guarded client (and its closer), or None without Redis."""
+    if not settings.redis_url:
+        return None
+    client = guarded_redis(settings.redis_url, clock, timeout=settings.redis_timeout, skip_for=1.0)
+
+    def ping() -> bool:
+        return bool(client.ping())
+
+    return ping, client.close
 
 
 class GatewayLlm:
@@ -148,8 +181,10 @@ class Assembly:
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None, use_llm: bool = True) -> Assembly:
         clock = clock or SystemClock()
-        store = MenuStore.from_url(settings.database_url, clock=clock)
+        store = MenuStore.from_url(settings.database_url, clock=clock, deadlines=store_deadlines(settings))
         closers: list[Callable[[], None]] = [store.close]
+        if settings.prune_daily:
+            closers.append(DailyPrune(store, retention(settings)).close)
         usage = gateway = llm = None
         if use_llm:
             usage = UsageSink(store)

@@ -1,4 +1,5 @@
-"""The `diner-agent` command (DESIGN 4.6): serve, db upgrade, tenants load/token, parse, sms, metrics export."""
+"""The `diner-agent` command (DESIGN 4.6): serve, db upgrade, tenants load/token, parse, sms, metrics export,
+and prune (docs/operations.md, "Retention")."""
 
 from __future__ import annotations
 
@@ -178,6 +179,24 @@ def metrics_export(ctx: click.Context, day: str, out_dir: str) -> None:
         click.echo(str(path))
     if not written:
         click.echo(f"no AI calls recorded on {when.isoformat()}")
+
+
+@main.command()
+@click.pass_context
+def prune(ctx: click.Context) -> None:
+    """Delete what retention no longer keeps (PRUNE_* settings; docs/operations.md, "Retention")."""
+    from diner_agent.assembly import retention
+    from diner_agent.clock import SystemClock
+    from diner_agent.menu.retention import prune as prune_store
+
+    settings = _settings(ctx)
+    store = MenuStore.from_url(settings.database_url)
+    try:
+        counts = prune_store(store, SystemClock().now(), retention(settings))
+    finally:
+        store.close()
+    for kind, count in counts.items():
+        click.echo(f"{kind}: {count} deleted")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -76,6 +76,20 @@ class Settings(BaseSettings):
     ai_read_timeout: float = Field(default=8.0, gt=0)
     ai_total_timeout: float = Field(default=12.0, gt=0)
 
+    # Dependencies with deadlines (docs/availability.md): each Redis call's connect/read timeout and how
+    # long Redis is skipped after a failure; the database's connect, statement and pool-wait limits.
+    redis_timeout: float = Field(default=0.25, gt=0, le=5)
+    redis_skip_for: float = Field(default=5.0, gt=0)
+    db_connect_timeout: int = Field(default=3, ge=1)
+    db_statement_timeout_ms: int = Field(default=5000, ge=0)
+    db_pool_timeout: float = Field(default=3.0, gt=0)
+
+    # Retention (docs/operations.md, "Retention"): what `diner-agent prune` and the daily prune delete.
+    prune_messages_after_days: int = Field(default=30, ge=3)  # longer than any channel's retry window
+    prune_ai_calls_after_days: int = Field(default=400, ge=1)
+    prune_audit_after_days: int | None = Field(default=None, ge=1)  # kept unless the operator sets a limit
+    prune_daily: bool = True
+
     # Not in the contract, but useful to operators; all have safe defaults.
     tenants_file: Path | None = None
     log_level: str = "INFO"

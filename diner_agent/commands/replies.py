@@ -43,6 +43,8 @@ NOT_UNDERSTOOD = "Sorry, I didn't get that. Try '86 meatloaf', 'coffee 2.75' or 
 NOTHING_CHANGED = "Nothing changed."
 # What a channel answers when handling a message failed on our side (the traceback is logged).
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+# The database is down (StoreUnavailable): nothing was saved, and the sender must know to send it again.
+STORE_DOWN = "Sorry, I couldn't save that - please text it again in a minute."
 
 
 def to_gsm7(text: str) -> str:

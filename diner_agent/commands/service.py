@@ -31,7 +31,7 @@ from diner_agent.commands.replies import fit
 from diner_agent.commands.turn import Handler, Turn, reply_with
 from diner_agent.commands.understand import Understanding, understand
 from diner_agent.commands.unit_of_work import Menus, UnitOfWork
-from diner_agent.menu.errors import UnknownTenant
+from diner_agent.menu.errors import StoreUnavailable, UnknownTenant
 from diner_agent.menu.records import Actor
 
 MAX_TEXT = 1600
@@ -132,7 +132,15 @@ class CommandService:
         return self._once(turn, refuse)
 
     def _once(self, turn: Turn, work: Callable[[UnitOfWork], Reply]) -> Reply:
-        """`work` and its reply, recorded under the message id, in one unit of work."""
+        """`work` and its reply, recorded under the message id, in one unit of work. A transaction that
+        failed on a dropped connection was rolled back whole, so it is run once more; a second failure
+        (the database is really down) is the caller's StoreUnavailable to answer honestly."""
+        try:
+            return self._attempt(turn, work)
+        except StoreUnavailable:
+            return self._attempt(turn, work)
+
+    def _attempt(self, turn: Turn, work: Callable[[UnitOfWork], Reply]) -> Reply:
         inbound = turn.inbound
         channel, message_id = inbound.channel, inbound.message_id
         try:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import httpx
-import redis
 from prometheus_client import CollectorRegistry
 
 from diner_agent.clock import Clock, SystemClock
+from diner_agent.redis_guard import guarded_redis
 
 from .answer import Answer
 from .cache import MemoryCache, NoCache, RedisCache, ResponseCache, cache_key
@@ -57,7 +57,11 @@ class AIGateway:
         self._clock = clock or SystemClock()
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(limits=httpx.Limits(max_connections=100, max_keepalive_connections=50))
-        self._redis = redis.Redis.from_url(config.redis_url) if config.redis_url else None
+        self._redis = (
+            guarded_redis(config.redis_url, self._clock, timeout=config.redis_timeout, skip_for=config.redis_skip_for)
+            if config.redis_url
+            else None
+        )
         self._prom = prometheus_metrics(registry)
         self._providers = build_providers(config)
         self._chain = FallbackChain(self._providers, self._http, config, self._clock, self._prom.observe_upstream)

@@ -101,13 +101,36 @@ class RedisFlights:
         self._prefix = f"{prefix}:flight:"
         self._lock_ms = max(1000, int(lock_ttl * 1000))
         self._land = client.register_script(_LAND)
+        # Locks whose SET timed out: Redis may still have applied it (a frozen server reads its socket
+        # when it wakes), which would leave a leader nobody is, so they are released when Redis is back.
+        self._orphans: list[tuple[str, str]] = []
+        self._orphans_lock = threading.Lock()
+
+    def _release_orphans(self) -> None:
+        with self._orphans_lock:
+            orphans, self._orphans = self._orphans, []
+        for number, (lock, token) in enumerate(orphans):
+            try:
+                self._land(keys=[lock, f"{self._prefix}result:{token}"], args=[token, "", self.RESULT_TTL])
+            except redis.RedisError:
+                with self._orphans_lock:
+                    self._orphans.extend(orphans[number:])
+                raise
 
     def join(self, key: str) -> tuple[str, bool]:
         """Return (token, leads?). A follower gets the leader's token to poll for."""
+        if self._orphans:
+            self._release_orphans()
         lock = self._prefix + key
         token = uuid.uuid4().hex
         for _ in range(3):
-            if self._redis.set(lock, token, nx=True, px=self._lock_ms):
+            try:
+                taken = self._redis.set(lock, token, nx=True, px=self._lock_ms)
+            except redis.RedisError:
+                with self._orphans_lock:
+                    self._orphans.append((lock, token))
+                raise
+            if taken:
                 return token, True
             current = self._redis.get(lock)
             if current is not None:
@@ -136,7 +159,14 @@ class RedisFlights:
     def land(self, key: str, token: str, answer: Answer | None, error: BaseException | None) -> None:
         shared = answer is not None or isinstance(error, GatewayError)
         outcome = _dump_outcome(answer, error) if shared else ""
-        self._land(keys=[self._prefix + key, f"{self._prefix}result:{token}"], args=[token, outcome, self.RESULT_TTL])
+        try:
+            self._land(
+                keys=[self._prefix + key, f"{self._prefix}result:{token}"], args=[token, outcome, self.RESULT_TTL]
+            )
+        except redis.RedisError:
+            with self._orphans_lock:
+                self._orphans.append((self._prefix + key, token))
+            raise
 
 
 def _dump_outcome(answer: Answer | None, error: BaseException | None) -> str:

@@ -49,6 +49,9 @@ class GatewayConfig:
     redis_url: str | None = None
     # Every Redis key the gateway writes starts with this, so deployments (and tests) can share a server.
     redis_prefix: str = "diner-agent:ai"
+    # Each Redis call's connect/read deadline, and how long Redis is skipped after a failure (redis_guard).
+    redis_timeout: float = 0.25
+    redis_skip_for: float = 5.0
     connect_timeout: float = 2.0
     first_byte_timeout: float = 8.0
     total_timeout: float = 12.0

@@ -27,6 +27,7 @@ from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from diner_agent.clock import Clock, library_epoch
+from diner_agent.redis_guard import GuardedRedis, RedisBreaker
 
 from .errors import RateLimited, Unavailable
 
@@ -42,8 +43,12 @@ class Limiter(Protocol):
 class TenantLimiter:
     """A moving-window limit per tenant, e.g. "10/minute"."""
 
-    def __init__(self, rate: str, redis_client: redis.Redis | None = None, prefix: str = "diner-agent:ai") -> None:
+    def __init__(
+        self, rate: str, redis_client: redis.Redis | GuardedRedis | None = None, prefix: str = "diner-agent:ai"
+    ) -> None:
         self._item = limits.parse(rate)
+        # `limits` talks to the pool directly, past the guard's wrapper, so the breaker is checked here.
+        self._breaker: RedisBreaker | None = getattr(redis_client, "breaker", None)
         if redis_client is not None:
             url = "redis://"  # the pool below decides where it really connects
             storage = RedisStorage(url, connection_pool=redis_client.connection_pool, key_prefix=f"{prefix}:limits")
@@ -56,15 +61,23 @@ class TenantLimiter:
         self._limiter = MovingWindowRateLimiter(storage)
 
     def try_acquire(self, tenant: str) -> float | None:
+        breaker = self._breaker
+        if breaker is not None and not breaker.allow():
+            # Failing open would let a Redis outage turn into an unbounded bill: fail closed, at once.
+            raise Unavailable("The rate-limit store failed a moment ago; no AI call without a counted slot.")
         try:
             with self._local:
                 taken = self._limiter.hit(self._item, tenant)
-            if taken:
-                return None
-            reset, _remaining = self._limiter.get_window_stats(self._item, tenant)
+            if not taken:
+                reset, _remaining = self._limiter.get_window_stats(self._item, tenant)
         except redis.RedisError as exc:
-            # Failing open would let a Redis outage turn into an unbounded bill.
+            if breaker is not None and isinstance(exc, redis.ConnectionError | redis.TimeoutError):
+                breaker.failure()
             raise Unavailable(f"The rate-limit store is unreachable ({type(exc).__name__}).") from None
+        if breaker is not None:
+            breaker.success()
+        if taken:
+            return None
         return max(_SLACK, reset - library_epoch() + _SLACK)  # `limits` dates its windows itself
 
 

@@ -3,10 +3,16 @@
 SQLite is the one-machine default: WAL so readers never block the writer, a busy timeout so writers queue
 instead of failing, and `BEGIN IMMEDIATE` for write transactions so two writers never both read and then
 deadlock on the upgrade to a write lock. Postgres is the scale-out path (`postgresql+psycopg://`).
+
+Every Postgres wait has a deadline (docs/availability.md): a connect timeout, a server-side statement
+timeout, TCP keepalives and a TCP user timeout (a partition is noticed in seconds, not at the kernel's
+two hours), a bound on waiting for a pooled connection, and a pre-ping on checkout so a connection the
+server dropped (a restart, `pg_terminate_backend`, a proxy's idle cut) is replaced before it is used.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -28,15 +34,53 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """How long the store waits for Postgres (settings DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT_MS, DB_POOL_TIMEOUT)."""
+
+    connect_timeout: int = 3  # seconds (libpq takes whole seconds)
+    statement_timeout_ms: int = 5000  # 0: none
+    pool_timeout: float = 3.0  # seconds to wait for a free pooled connection
+    keepalive_idle: int = 5  # seconds of silence before the first TCP keepalive probe
+    keepalive_interval: int = 2
+    keepalive_count: int = 2
+    tcp_user_timeout_ms: int = 6000  # unacknowledged data for this long: the connection is dead
+
+
+def postgres_connect_args(deadlines: Deadlines) -> dict[str, object]:
+    """libpq connection parameters for `deadlines` (psycopg passes them on as keywords)."""
+    options = f"-c statement_timeout={deadlines.statement_timeout_ms}"
+    return {
+        "connect_timeout": deadlines.connect_timeout,
+        "keepalives": 1,
+        "keepalives_idle": deadlines.keepalive_idle,
+        "keepalives_interval": deadlines.keepalive_interval,
+        "keepalives_count": deadlines.keepalive_count,
+        "tcp_user_timeout": deadlines.tcp_user_timeout_ms,
+        "options": options,
+    }
+
+
+def make_engine(url: str, *, echo: bool = False, deadlines: Deadlines | None = None) -> Engine:
     """Create an engine for `url`, creating the directory of a SQLite file when needed."""
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        # No pre-ping: it costs a round trip on every checkout, several per message; connections are
-        # recycled before servers or proxies drop idle ones instead. Errors never show their parameters
-        # (phone numbers, message texts), so a logged traceback cannot leak them.
-        return create_engine(url, echo=echo, pool_recycle=300, pool_size=5, max_overflow=10, hide_parameters=True)
+        deadlines = deadlines or Deadlines()
+        # The pre-ping costs a round trip per checkout; without it the first statement after the server
+        # dropped a pooled connection fails, and that is a lost text (the store retries once anyway).
+        # Errors never show their parameters (phone numbers, message texts): a logged traceback cannot leak them.
+        return create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_recycle=300,
+            pool_size=5,
+            max_overflow=10,
+            pool_timeout=deadlines.pool_timeout,
+            connect_args=postgres_connect_args(deadlines),
+            hide_parameters=True,
+        )
 
     database = parsed.database
     if not database or database == ":memory:":
@@ -88,3 +132,14 @@ def upgrade(url: str, revision: str = "head") -> None:
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def migration_state(engine: Engine) -> tuple[str | None, str | None]:
+    """(the revision the database is at, the newest revision this code ships): equal when migrated."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, head

@@ -15,13 +15,16 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 
 from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.menu import models as m
-from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, make_engine
+from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, Deadlines, make_engine
 from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.inbox import STORED_REPLY
+from diner_agent.menu.outage import is_outage, retry_read, unavailable
 from diner_agent.menu.records import (
     Actor,
     Change,
@@ -99,8 +102,8 @@ class MenuStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_url(cls, url: str, *, clock: Clock | None = None) -> MenuStore:
-        return cls(make_engine(url), clock=clock)
+    def from_url(cls, url: str, *, clock: Clock | None = None, deadlines: Deadlines | None = None) -> MenuStore:
+        return cls(make_engine(url, deadlines=deadlines), clock=clock)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -113,9 +116,15 @@ class MenuStore:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: committed on success, rolled back on any exception."""
-        with self._write_turn, self._writes() as session, session.begin():
-            yield session
+        try:
+            with self._write_turn, self._writes() as session, session.begin():
+                yield session
+        except (DBAPIError, PoolTimeout) as exc:
+            if not is_outage(exc):
+                raise
+            raise unavailable(exc) from exc
 
+    @retry_read
     def _one(self, stmt, params: dict | None = None):  # type: ignore[no-untyped-def]
         """One row of a single-statement read, through Core: no session, no ORM objects, no BEGIN on
         SQLite (a lone SELECT is its own consistent read). The hot path of every webhook."""
@@ -130,6 +139,7 @@ class MenuStore:
         row = self._one(_TENANT_BY_ID, {"b_tenant": tenant_id})
         return TenantInfo(*row) if row else None
 
+    @retry_read
     def tenant_ids(self) -> list[str]:
         with self._reads.connect() as conn:
             return list(conn.scalars(select(m.Tenant.id).order_by(m.Tenant.id)))
@@ -165,6 +175,7 @@ class MenuStore:
 
     # --- menus ---------------------------------------------------------------------------------------
 
+    @retry_read
     def snapshot(self, tenant_id: str) -> MenuSnapshot:
         """The tenant's current menu, hours, closures and staff (cached while its version is unchanged)."""
         row = self._one(_VERSION, {"b_tenant": tenant_id})  # every lookup by a request's key passes _one
@@ -199,6 +210,7 @@ class MenuStore:
                 self._snapshots[tenant_id] = snap
         return snap
 
+    @retry_read
     def _load_snapshot(self, tenant_id: str) -> MenuSnapshot:
         # One read transaction, so the parts agree with each other and with the version they carry.
         key = {"b_tenant": tenant_id}
@@ -256,13 +268,19 @@ class MenuStore:
     def unit_of_work(self, tenant_id: str, actor: Actor, *, message_id: str | None = None) -> Iterator[SqlUnitOfWork]:
         """One write transaction for one tenant: every change in it, its audit entries and the reply commit
         together or not at all. The tenant row is locked first, so one tenant's changes are serialized
-        (Postgres row lock; SQLite's BEGIN IMMEDIATE already serializes writers)."""
-        with self._write_turn, self._write_engine.begin() as conn:
-            version = conn.scalar(_LOCK_TENANT, {"b_tenant": tenant_id})
-            if version is None:
-                raise UnknownTenant(tenant_id)
-            work = SqlUnitOfWork(conn, tenant_id, actor, now=self.clock.now(), message_id=message_id)
-            yield work
-            work.finish()
+        (Postgres row lock; SQLite's BEGIN IMMEDIATE already serializes writers). A lost connection
+        raises StoreUnavailable, with everything rolled back: the caller may run it all again once."""
+        try:
+            with self._write_turn, self._write_engine.begin() as conn:
+                version = conn.scalar(_LOCK_TENANT, {"b_tenant": tenant_id})
+                if version is None:
+                    raise UnknownTenant(tenant_id)
+                work = SqlUnitOfWork(conn, tenant_id, actor, now=self.clock.now(), message_id=message_id)
+                yield work
+                work.finish()
+        except (DBAPIError, PoolTimeout) as exc:
+            if not is_outage(exc):
+                raise
+            raise unavailable(exc) from exc
         if work.audit.changes:
             self._remember(tenant_id, version, work.audit.changes)

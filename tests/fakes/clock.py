@@ -1,7 +1,9 @@
 """The test clock: one `FakeClock` for the whole program (the store, the service, the gateway, the
 channels), standing in for `diner_agent.clock.SystemClock`.
 
-`now()` moves only when a test says so. `monotonic()` follows real time plus every `advance()`, so real
+`now()` moves only when a test says so. `monotonic()` starts at the real monotonic reading (never a
+fixed number: a machine booted a minute ago reads less than one up for a week, and a deadline taken from
+`time.monotonic()` must mean the same on both) and follows real time plus every `advance()`, so real
 waits (an HTTP timeout, a thread finishing) still make deadlines pass, and a test can also jump past a
 TTL or a breaker's reset at once; with `frozen=True` it moves only when told (unit tests of TTLs,
 breakers and dedupe windows, where real time must not leak in).
@@ -34,7 +36,7 @@ class FakeClock:
     def monotonic(self) -> float:
         with self._lock:
             real = 0.0 if self._frozen else time.monotonic() - self._real_base
-            return 1000.0 + real + self._jumped
+            return self._real_base + real + self._jumped
 
     def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
         """Move both readings forward: `advance(30)` or `advance(minutes=5)`."""

@@ -31,8 +31,9 @@ from diner_agent.channels.slack.blocks import (
 )
 from diner_agent.commands.addressing import Addressed, Message
 from diner_agent.commands.model import Reply
-from diner_agent.commands.replies import SORRY
+from diner_agent.commands.replies import SORRY, STORE_DOWN
 from diner_agent.commands.service import CommandService
+from diner_agent.menu.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class SlackChannel:
         """The service's reply; an apology (and a logged traceback) if it fails, so Slack always hears back."""
         try:
             return self.service.answer(addressed, deadline=deadline)
+        except StoreUnavailable:
+            return Reply(STORE_DOWN, "invalid")
         except Exception:
             log.exception(
                 "Slack message failed (tenant %s, message %s)", addressed.tenant.id, addressed.message.message_id

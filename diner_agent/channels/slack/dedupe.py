@@ -17,10 +17,9 @@ from collections import OrderedDict
 from typing import Protocol
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from diner_agent.clock import Clock, SystemClock
+from diner_agent.redis_guard import GuardedRedis, guarded_redis
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +65,9 @@ class MemorySeen:
 class RedisSeen:
     """`SET slack:event:<id> 1 NX EX ttl`: exactly one worker wins, on any machine."""
 
-    def __init__(self, client: redis.Redis, ttl: int = SEEN_TTL_SECONDS, prefix: str = "diner:slack:event:") -> None:
+    def __init__(
+        self, client: redis.Redis | GuardedRedis, ttl: int = SEEN_TTL_SECONDS, prefix: str = "diner:slack:event:"
+    ) -> None:
         self.client = client
         self.ttl = ttl
         self.prefix = prefix
@@ -82,9 +83,7 @@ class RedisSeen:
 def seen_events(redis_url: str | None, clock: Clock | None = None) -> SeenEvents:
     """Redis-backed when REDIS_URL is set (shared by all workers), else in-process."""
     if redis_url:
-        # One quick attempt: a slow or absent Redis must not hold up an ack; failing open is safe here.
-        client = redis.Redis.from_url(
-            redis_url, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
-        )
-        return RedisSeen(client)
+        # One quick attempt, then skipped for a while: a slow or absent Redis must not hold up an ack;
+        # failing open is safe here.
+        return RedisSeen(guarded_redis(redis_url, clock or SystemClock()))
     return MemorySeen(clock=clock)

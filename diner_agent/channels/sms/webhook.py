@@ -35,9 +35,10 @@ from diner_agent.channels.sms.wire import (
 )
 from diner_agent.commands.addressing import Addressed
 from diner_agent.commands.model import Reply
-from diner_agent.commands.replies import SORRY
+from diner_agent.commands.replies import SORRY, STORE_DOWN
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, secret_value
+from diner_agent.menu.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,10 @@ def sms_blueprint(
             return _refuse(403, "Forbidden: invalid Twilio signature.")
         try:
             return twiml(answer(form.to_dict()))
+        except StoreUnavailable:
+            # Twilio never resends after a 200: the owner must hear that nothing was saved.
+            log.warning("SMS not saved, the database is unavailable (MessageSid %s)", form.get("MessageSid"))
+            return twiml(STORE_DOWN)
         except Exception:
             # Twilio would retry a 5xx; the owner gets an apology and we get the traceback.
             log.exception("SMS webhook failed (MessageSid %s)", form.get("MessageSid"))

@@ -11,6 +11,9 @@ from diner_agent.gateway import RateLimited
 from diner_agent.gateway.rate_limit import TenantGate, TenantLimiter
 from tests.fakes.clock import FakeClock
 
+# Deadlines are read on the gates' own clock, never on time.monotonic(): the two need not agree.
+CLOCK = FakeClock()
+
 
 def test_fifty_threads_against_ten_per_minute_let_exactly_ten_through():
     limiter = TenantLimiter("10/minute")
@@ -59,19 +62,19 @@ def wait_until(predicate, timeout: float = 3.0) -> None:
 
 
 def test_reject_mode_refuses_at_once():
-    gate = TenantGate(ScriptedLimiter(), "reject", 8.0, FakeClock())
+    gate = TenantGate(ScriptedLimiter(), "reject", 8.0, CLOCK)
     with pytest.raises(RateLimited) as caught:
-        gate.acquire("blue-plate", time.monotonic() + 10)
+        gate.acquire("blue-plate", CLOCK.monotonic() + 10)
     assert caught.value.scope == "tenant" and caught.value.retry_after == 0.01
 
 
 def test_queue_mode_serves_a_tenants_callers_first_come_first_served():
     limiter = ScriptedLimiter()
-    gate = TenantGate(limiter, "queue", 5.0, FakeClock())
+    gate = TenantGate(limiter, "queue", 5.0, CLOCK)
     served: list[int] = []
 
     def caller(n: int) -> None:
-        gate.acquire("blue-plate", time.monotonic() + 5)
+        gate.acquire("blue-plate", CLOCK.monotonic() + 5)
         served.append(n)
 
     threads = []
@@ -91,12 +94,12 @@ def test_queue_mode_serves_a_tenants_callers_first_come_first_served():
 
 def test_queue_mode_gives_up_at_the_deadline_even_behind_others():
     limiter = ScriptedLimiter()
-    gate = TenantGate(limiter, "queue", 5.0, FakeClock())
+    gate = TenantGate(limiter, "queue", 5.0, CLOCK)
     outcomes: dict[str, BaseException | None] = {}
 
     def caller(name: str, within: float) -> None:
         try:
-            gate.acquire("blue-plate", time.monotonic() + within)
+            gate.acquire("blue-plate", CLOCK.monotonic() + within)
             outcomes[name] = None
         except RateLimited as exc:
             outcomes[name] = exc
@@ -113,9 +116,9 @@ def test_queue_mode_gives_up_at_the_deadline_even_behind_others():
 
 
 def test_queue_max_wait_caps_the_wait_when_the_deadline_is_later():
-    gate = TenantGate(ScriptedLimiter(), "queue", 0.1, FakeClock())
+    gate = TenantGate(ScriptedLimiter(), "queue", 0.1, CLOCK)
     with pytest.raises(RateLimited):
-        gate.acquire("blue-plate", time.monotonic() + 60)
+        gate.acquire("blue-plate", CLOCK.monotonic() + 60)
 
 
 def test_a_wait_that_cannot_end_in_time_fails_at_once():
@@ -123,9 +126,9 @@ def test_a_wait_that_cannot_end_in_time_fails_at_once():
         def try_acquire(self, tenant):
             return 30.0  # the window frees a slot in 30 s
 
-    gate = TenantGate(SlowWindow(), "queue", 8.0, FakeClock())
+    gate = TenantGate(SlowWindow(), "queue", 8.0, CLOCK)
     with pytest.raises(RateLimited) as caught:
-        gate.acquire("blue-plate", time.monotonic() + 8)
+        gate.acquire("blue-plate", CLOCK.monotonic() + 8)
     assert caught.value.retry_after == 30.0
 
 
@@ -134,10 +137,10 @@ def test_other_tenants_do_not_wait_behind_a_full_tenant():
         def try_acquire(self, tenant):
             return 0.01 if tenant == "a" else None
 
-    gate = TenantGate(OnlyAIsFull(), "queue", 5.0, FakeClock())
-    blocked = threading.Thread(target=lambda: pytest.raises(RateLimited, gate.acquire, "a", time.monotonic() + 0.3))
+    gate = TenantGate(OnlyAIsFull(), "queue", 5.0, CLOCK)
+    blocked = threading.Thread(target=lambda: pytest.raises(RateLimited, gate.acquire, "a", CLOCK.monotonic() + 0.3))
     blocked.start()
     wait_until(lambda: gate.waiting("a") == 1)
-    gate.acquire("b", time.monotonic() + 5)  # returns at once
+    gate.acquire("b", CLOCK.monotonic() + 5)  # returns at once
     assert gate.waiting("a") == 1
     blocked.join()
