@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 
 from diner_agent.commands.model import Channel, Inbound
 from diner_agent.commands.unit_of_work import Menus
+from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.records import Actor, MenuSnapshot, TenantInfo
-
-WEB_OWNER = "owner"  # the web chat's token is the owner's: whoever holds it acts as the owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +51,38 @@ class Addressed:
 
 def address(menus: Menus, message: Message) -> Addressed | None:
     """The diner and the sender of `message`, or None when no diner has that address."""
+    if message.channel == "web":
+        return _address_web(menus, message)
     snapshot = menus.snapshot_at(message.channel, message.address)
     if snapshot is None:
         return None
-    web = message.channel == "web"
     inbound = Inbound(
         snapshot.tenant.id,
         message.channel,
-        WEB_OWNER if web else message.sender,
+        message.sender,
         message.text,
         message_id=message.message_id,
-        role="owner" if web else None,
         sender_name=message.sender_name,
         pending_id=message.pending_id,
         batch_id=message.batch_id,
         sender_team=message.sender_team,
     )
+    return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
+
+
+def _address_web(menus: Menus, message: Message) -> Addressed | None:
+    """The web chat's address is its bearer token, which names a person and the role they chat with."""
+    holder = menus.token_holder(message.address) if message.address else None
+    if holder is None:
+        return None
+    try:
+        snapshot = menus.snapshot(holder.tenant_id)
+    except UnknownTenant:  # removed since the lookup
+        return None
+    inbound = Inbound(
+        holder.tenant_id, "web", holder.id, message.text, message_id=message.message_id, role=holder.role,
+        sender_name=holder.name,
+    )  # fmt: skip
     return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
 
 
@@ -93,8 +108,8 @@ def actor_for(inbound: Inbound, snapshot: MenuSnapshot) -> Actor | None:
     if inbound.role is not None:
         if inbound.role == "none":
             return None
-        key = f"{inbound.channel}:{inbound.sender}" if inbound.channel != "web" else f"web:{tenant.id}"
-        return Actor(key, inbound.sender_name, inbound.role, inbound.channel)
+        # web: the sender is the token's id, so each person chatting is their own actor
+        return Actor(f"{inbound.channel}:{inbound.sender}", inbound.sender_name, inbound.role, inbound.channel)
     member = None
     if inbound.channel == "sms":
         member = next((p for p in snapshot.staff if p.phone == inbound.sender), None)

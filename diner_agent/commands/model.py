@@ -243,10 +243,10 @@ class Inbound:
 
     tenant_id: str
     channel: Channel
-    sender: str  # E.164 phone (sms), Slack user id (slack), "owner" (web), anything (cli)
+    sender: str  # E.164 phone (sms), Slack user id (slack), the token's id (web), anything (cli)
     text: str
     message_id: str | None = None
-    # Set only by adapters that authenticated the sender themselves (the web token is the owner's).
+    # Set only where the sender's role is known already (a web token names its holder's role).
     role: Role | None = None
     sender_name: str | None = None
     # A Slack button click names the confirmation it answers.

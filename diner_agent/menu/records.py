@@ -100,6 +100,16 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenHolder:
+    """Who holds a web-chat token: the chat acts as this person, with this role."""
+
+    id: str  # the token's id: the audit names its holder web:<id>
+    tenant_id: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
 class AuditRecord:
     id: int
     batch_id: str
