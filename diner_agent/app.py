@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from diner_agent import log_context
 from diner_agent.assembly import APP_KEY, Assembly, redis_ping
 from diner_agent.channels.slack.events import slack_blueprint
 from diner_agent.channels.sms.outbound import SmsSender
@@ -37,17 +38,21 @@ def _settings(settings: Settings | None, overrides: dict[str, object]) -> Settin
     return settings.model_copy(update=fields) if fields else settings
 
 
-def configure_logging(level: str) -> None:
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def configure_logging(level: str, fmt: str = "text") -> None:
+    """Text lines (unless something configured logging already), or LOG_FORMAT=json's one object per line."""
+    if fmt == "json":
+        log_context.install_json(level)
+    else:
+        log_context.uninstall()
+        if not logging.getLogger().handlers:
+            logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("diner_agent").setLevel(level.upper())
 
 
 def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     settings = _settings(settings, overrides)
     clock: Clock = overrides.get("clock") or SystemClock()  # type: ignore[assignment]
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     for line in settings.feature_report():
         log.info(line)
     for warning in (settings.gateway_url_warning(), settings.shared_state_warning(), settings.proxy_warning()):
@@ -85,6 +90,17 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         # Never a 500 for a database that is away: say so, and when to come back (the public menu too).
         body = {"error": "unavailable", "message": "The menu store is unavailable; try again shortly."}
         return body, 503, {"Retry-After": str(exc.retry_after)}
+
+    @app.before_request
+    def start_request() -> None:
+        # Every log line of this request (and of the work it hands to other threads) carries this id.
+        g.request_id = log_context.new_request(request.headers.get("X-Request-ID"))
+
+    @app.after_request
+    def name_request(response: Response) -> Response:
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+        return response
 
     @app.get("/")
     def index() -> tuple[str, int, dict[str, str]]:

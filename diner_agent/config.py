@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     # Not in the contract, but useful to operators; all have safe defaults.
     tenants_file: Path | None = None
     log_level: str = "INFO"
+    # text: one readable line per record; json: one JSON object per line with the diner, channel, message
+    # id and request id of the message it is about (diner_agent/log_context.py).
+    log_format: Literal["text", "json"] = "text"
     trust_proxy: bool = False  # apply ProxyFix (one proxy) when behind a TLS-terminating load balancer
     # Host names this server answers to (comma-separated). With TRUST_PROXY, X-Forwarded-Host is believed
     # only when this is set, and any other Host is refused with a 400.

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
 
+from diner_agent import log_context
 from diner_agent.channels.followups import Followups
 from diner_agent.channels.slack.blocks import (
     CONFIRM_ACTION,
@@ -65,9 +66,12 @@ class SlackChannel:
         self.ack_budget = ack_budget
 
     def address(self, message: Message) -> Addressed | None:
+        log_context.bind(channel="slack", message_id=message.message_id)
         addressed = self.service.address(message)
         if addressed is None:
             log.warning("Slack request from team %s: no diner has that slack_team; ignored.", message.address)
+        else:
+            log_context.bind(tenant=addressed.tenant.id)
         return addressed
 
     def handle(self, addressed: Addressed, deadline: float | None = None) -> Reply:
@@ -140,6 +144,7 @@ class SlackChannel:
         if reply.duplicate or not reply.text:
             log.info("Slack event %s answered before; nothing posted.", body.get("event_id"))
             return
+        log.info("Slack message from %s to %s (event %s): %s", user, addressed.tenant.id, message_id, reply.kind)
         thread_ts = (event.get("thread_ts") or event.get("ts")) if thread else event.get("thread_ts")
         arguments = {"channel": _text(event.get("channel")), "thread_ts": _text(thread_ts) or None}
         arguments.update(reply_message(reply))

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, request
 from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from diner_agent import log_context
 from diner_agent.channels.followups import Followups
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.channels.sms.wire import (
@@ -77,12 +78,14 @@ def sms_blueprint(
     def answer(form: dict[str, str]) -> str | None:
         message = inbound_message(form)
         sid, who = message.message_id, mask(message.sender)
+        log_context.bind(channel="sms", message_id=sid)
         addressed = service.address(message)
         if addressed is None:
             to = mask(message.address)
             log.warning("SMS to %s (MessageSid %s): no diner has that number; sent no reply.", to, sid)
             return None
         tenant = addressed.tenant
+        log_context.bind(tenant=tenant.id)
         keyword = carrier_keyword(message.text)
         if keyword in OPT_OUT or keyword in OPT_IN:
             kind = "opt-out" if keyword in OPT_OUT else "opt-in"

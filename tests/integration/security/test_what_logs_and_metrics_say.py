@@ -41,7 +41,9 @@ def test_a_failing_sms_logs_a_traceback_without_a_phone_number(make_app, store, 
             conn.execute(text("ALTER TABLE tenants_away RENAME TO tenants"))
     assert response.status_code == 200  # an apology in TwiML, never a 5xx
     logged = caplog.text
-    assert "Traceback" in logged and "tenants" in logged
+    # Postgres: a ProgrammingError, logged with its traceback; SQLite: an OperationalError, which the
+    # store reports as the database being unavailable. Either way the log never holds the numbers.
+    assert ("Traceback" in logged and "tenants" in logged) or "database unavailable" in logged
     assert BLUE_PLATE_NUMBER not in logged and DANA not in logged
 
 
