@@ -79,7 +79,15 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     app.register_blueprint(sms_blueprint(service, settings, parts.followups, SmsSender.from_settings(settings)))
     app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners))
     app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock))
-    app.register_blueprint(admin_blueprint(store, settings.admin_token, clock, parts.usage))
+    app.register_blueprint(
+        admin_blueprint(
+            store,
+            settings.admin_token,
+            clock,
+            parts.usage,
+            budgets=(settings.ai_daily_budget_usd, settings.ai_monthly_budget_usd),
+        )
+    )
     # GET /metrics (METRICS_TOKEN, or this machine only), and HTTP requests counted by route and status
     app.register_blueprint(
         metrics_blueprint(token=secret_value(settings.metrics_token), per_diner=settings.metrics_per_diner)

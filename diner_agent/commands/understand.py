@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from diner_agent.commands import grammar, passed_times
-from diner_agent.commands.language_model import LlmRateLimited, LlmReader, LlmUnavailable
+from diner_agent.commands.language_model import LlmOverBudget, LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.questions import answer, answer_about, is_question
@@ -108,6 +108,8 @@ def understand(
                     "command like '86 meatloaf' or 'coffee 2.75'."
                 ),
             )
+        except LlmOverBudget as exc:
+            return Understanding(text, "none", reply=over_budget(exc.period))
         except LlmUnavailable:
             reading = None
         if reading is not None and reading.commands:
@@ -140,3 +142,9 @@ def _grammar_reading(
     )
     reasons = given + confirmation_reasons(commands, snapshot, source="grammar", fuzzy=result.fuzzy) + assumed
     return Understanding(text, "grammar", commands, bool(reasons), None, reasons, model_may_help)
+
+
+def over_budget(period: str) -> str:
+    """The owner's reply when the diner's AI budget is spent: what is paused, until when, what still works."""
+    until = "tomorrow" if period == "day" else "next month"
+    return f"Free-form reading is paused until {until}; commands like '86 meatloaf' still work."

@@ -9,7 +9,7 @@
   --role staff`); a diner's existing token becomes its owner's.
 
 Revision ID: 0014
-Revises: 0001
+Revises: 0016
 """
 
 import uuid
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0001"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
