@@ -53,7 +53,8 @@ def ask(turn: Turn, meaning: Understanding, uow: UnitOfWork) -> Reply:
     """Hold the changes for a YES, saying what they would do (the sender's older request is superseded)."""
     lead = lead_for(meaning.reasons)
     changes = preview_all(meaning.commands, turn.snapshot, turn.now, turn.local.date())
-    prompt = fit(join([lead, *asked_lines(changes, turn.tenant, turn.local), CONFIRM_HINT]))
+    note = [meaning.reply] if "partial" in meaning.reasons and meaning.reply else []
+    prompt = fit(join([lead, *asked_lines(changes, turn.tenant, turn.local), *note, CONFIRM_HINT]))
     pending = uow.pending.create([c.contract() for c in meaning.commands], prompt, CONFIRM_TTL)
     return Reply(prompt, "confirm", pending_id=pending.id)
 

@@ -33,7 +33,8 @@ def from_slack_text(text: str, bot_user_id: str | None = None) -> str:
     text = _LINK.sub(lambda m: m.group(2), text)
     text = _BARE.sub(lambda m: m.group(1).removeprefix("mailto:").removeprefix("tel:"), text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.splitlines())  # line breaks are structure: kept
+    return "\n".join(line for line in lines if line)
 
 
 def escape(text: str) -> str:
