@@ -100,7 +100,7 @@ def answer(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) ->
     local = uow.now.astimezone(turn.local.tzinfo)
     text = confirmed_text(apply_all(uow, commands, turn.snapshot, local.date()), turn.tenant, local)
     uow.pending.resolve(pending.id, "applied", text)
-    return Reply(text, "applied", undo=True)
+    return Reply(text, "applied", undo=True, batch_id=uow.audit.batch_id)
 
 
 def close_failed(turn: Turn, uow: UnitOfWork, text: str) -> None:
