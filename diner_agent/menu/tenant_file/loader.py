@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from diner_agent.menu import models as m
@@ -94,7 +94,7 @@ def _load_one(s, entry: TenantEntry, reset: bool, prune: bool, now: datetime, re
     tenant.version = (tenant.version or 0) + 1
     s.flush()
 
-    _load_staff(s, entry)
+    _load_staff(s, entry, now)
 
     diff = merge_items(s, entry, reset=reset, prune=prune, now=now)
     report.items_added += len(diff.added)
@@ -112,9 +112,10 @@ def _load_one(s, entry: TenantEntry, reset: bool, prune: bool, now: datetime, re
     s.flush()
 
 
-def _load_staff(s, entry: TenantEntry) -> None:  # type: ignore[no-untyped-def]
-    """Upsert staff, keeping row ids (audit and UNDO refer to them) for people matched by phone, Slack id
-    or name; people no longer in the file are removed."""
+def _load_staff(s, entry: TenantEntry, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Upsert staff, keeping row ids (audit and UNDO refer to them) for people matched by phone or Slack
+    id, never by name: a new "Bob" with another phone is another person. People no longer in the file
+    are removed, which ends their rights, and their requests still waiting for a YES are cancelled."""
     rows = list(s.scalars(select(m.Staff).where(m.Staff.tenant_id == entry.id)))
     kept = set()
     pending = []
@@ -127,7 +128,6 @@ def _load_staff(s, entry: TenantEntry) -> None:  # type: ignore[no-untyped-def]
                 and (
                     (person.phone and r.phone == person.phone)
                     or (person.slack_user and r.slack_user == person.slack_user)
-                    or r.name == person.name
                 )
             ),
             None,
@@ -138,9 +138,19 @@ def _load_staff(s, entry: TenantEntry) -> None:  # type: ignore[no-untyped-def]
         kept.add(match.id)
         match.name, match.role = person.name, person.role
         match.phone, match.slack_user = person.phone, person.slack_user
-    for row in rows:
-        if row.id not in kept:
-            s.delete(row)
+    gone = [row for row in rows if row.id not in kept]
+    for row in gone:
+        s.delete(row)
+    if gone:
+        s.execute(
+            update(m.PendingConfirmation)
+            .where(
+                m.PendingConfirmation.tenant_id == entry.id,
+                m.PendingConfirmation.actor.in_([f"staff:{row.id}" for row in gone]),
+                m.PendingConfirmation.status == "pending",
+            )
+            .values(status="cancelled", resolved_at=now, outcome="Cancelled: the person who asked left the staff list.")
+        )
     s.flush()
     for person in pending:
         s.add(

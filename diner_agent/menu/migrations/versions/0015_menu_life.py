@@ -2,14 +2,14 @@
 sold-out rule and the address, phone and website shown on its public page.
 
 Revision ID: 0015
-Revises: 0016
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0016"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
