@@ -67,8 +67,11 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     if probe is not None:
         parts.closers.insert(1, probe[1])
     app.register_blueprint(health_blueprint(store, redis_ping=probe[0] if probe else None))
-    app.register_blueprint(sms_blueprint(service, settings, parts.followups, SmsSender.from_settings(settings)))
-    app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners))
+    durable = parts.durable
+    sms_durable = durable if durable is not None and durable.can_deliver("sms") else None
+    sender = SmsSender.from_settings(settings)
+    app.register_blueprint(sms_blueprint(service, settings, parts.followups, sender, sms_durable))
+    app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners, durable))
     app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock))
     app.register_blueprint(admin_blueprint(store, settings.admin_token, clock, parts.usage))
     app.register_blueprint(metrics_blueprint())  # GET /metrics, and HTTP requests counted by route and status

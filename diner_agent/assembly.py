@@ -15,8 +15,13 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from diner_agent.channels.durable import Deliverer, DurableWork, WorkSettings, worker_name
 from diner_agent.channels.followups import InProcessFollowups
+from diner_agent.channels.slack.late import POST, RESPONSE_URL, PostDeliverer, ResponseUrlDeliverer
 from diner_agent.channels.slack.listeners import ListenerPool
+from diner_agent.channels.sms.late import KIND as SMS
+from diner_agent.channels.sms.late import SmsDeliverer
+from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.language_model import (
     LlmAnswer,
@@ -33,6 +38,7 @@ from diner_agent.menu.db import Deadlines
 from diner_agent.menu.retention import DailyPrune, Retention
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.usage.sink import UsageSink
+from diner_agent.menu.work_queue import SqlWorkQueue
 from diner_agent.redis_guard import guarded_redis
 
 log = logging.getLogger(__name__)
@@ -76,6 +82,32 @@ def retention(settings: Settings) -> Retention:
         messages_days=settings.prune_messages_after_days,
         ai_calls_days=settings.prune_ai_calls_after_days,
         audit_days=settings.prune_audit_after_days,
+    )
+
+
+def deliverers(settings: Settings) -> dict[str, Deliverer]:
+    """The ways this process can send a late answer: SMS with Twilio's account SID and token, Slack with
+    its bot token and signing secret."""
+    found: dict[str, Deliverer] = {}
+    sender = SmsSender.from_settings(settings)
+    if sender is not None:
+        found[SMS] = SmsDeliverer(sender)
+    token = secret_value(settings.slack_bot_token)
+    if token and secret_value(settings.slack_signing_secret):
+        from slack_sdk import WebClient
+
+        found[RESPONSE_URL] = ResponseUrlDeliverer()
+        found[POST] = PostDeliverer(WebClient(token=token, base_url=settings.slack_api_url))
+    return found
+
+
+def work_settings(settings: Settings) -> WorkSettings:
+    return WorkSettings(
+        workers=settings.ai_workers,
+        per_tenant=settings.ai_backlog_per_diner,
+        backlog=settings.ai_backlog,
+        poll_seconds=settings.work_poll_seconds,
+        deliver_within=settings.delivery_deadline_seconds,
     )
 
 
@@ -174,6 +206,7 @@ class Assembly:
     followups: InProcessFollowups
     slack_listeners: ListenerPool
     usage: UsageSink | None = None
+    durable: DurableWork | None = None
     gateway: AIGateway | None = None
     llm: GatewayLlm | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -198,10 +231,15 @@ class Assembly:
         service = CommandService(store, clock=clock, llm=llm, public_base_url=settings.public_base_url)
         followups = InProcessFollowups(clock)
         listeners = ListenerPool()
-        # Closers run newest first: Slack's listeners finish (they may hand work on to the follow-ups), then
-        # the follow-ups drain, and only then do the gateway, the usage rows and the store go.
-        closers += [followups.close, listeners.shutdown]
-        return cls(settings, clock, store, service, followups, listeners, usage, gateway, llm, closers)
+        durable = None
+        late = deliverers(settings) if llm is not None else {}
+        if late:  # model work, off the request path, durable (docs/availability.md)
+            queue = SqlWorkQueue(store, worker=worker_name(), lease=settings.work_lease_seconds)
+            durable = DurableWork(queue, service, clock, late, work_settings(settings))
+        # Closers run newest first: Slack's listeners finish (they may hand work on), then the durable
+        # work and the follow-ups drain, and only then do the gateway, the usage rows and the store go.
+        closers += [followups.close] + ([durable.close] if durable else []) + [listeners.shutdown]
+        return cls(settings, clock, store, service, followups, listeners, usage, durable, gateway, llm, closers)
 
     @staticmethod
     def of(app: object) -> Assembly:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
 
+from diner_agent.channels.durable import DurableWork
 from diner_agent.channels.followups import Followups
 from diner_agent.channels.slack.blocks import (
     CONFIRM_ACTION,
@@ -22,6 +23,7 @@ from diner_agent.channels.slack.blocks import (
     reply_message,
     settled_elsewhere,
 )
+from diner_agent.channels.slack.late import post_reply_to, response_url_reply_to
 from diner_agent.commands.addressing import Addressed, Message
 from diner_agent.commands.model import Reply
 from diner_agent.commands.replies import SORRY, STORE_DOWN
@@ -34,15 +36,33 @@ ACK_BUDGET_SECONDS = 2.0  # leaves a second of Slack's 3 s for the network and a
 WORKING_ON_IT = "Working on it..."
 NOT_CONNECTED = "This Slack workspace is not connected to a diner here; ask whoever runs Diner Agent to add it."
 MAX_MESSAGE_ID = 100  # the processed-message table's column width
+INLINE_WAIT = 0.3  # a /menu command's model answer ready this soon goes in the ack itself
 
 
 class SlackChannel:
     def __init__(
-        self, service: CommandService, followups: Followups, *, ack_budget: float = ACK_BUDGET_SECONDS
+        self,
+        service: CommandService,
+        followups: Followups,
+        *,
+        ack_budget: float = ACK_BUDGET_SECONDS,
+        durable: DurableWork | None = None,
     ) -> None:
         self.service = service
         self.followups = followups
         self.ack_budget = ack_budget
+        self.durable = durable  # model work goes to the durable inbox; its answer comes from the outbox
+
+    def _later(self, addressed: Addressed, reply_to: dict, wait: float = 0.0) -> Reply | bool:
+        """Hand a message that needs the model to the durable work: its answer when ready within `wait`
+        seconds (or a retry's stored one), True when it follows from the outbox, False when the message
+        must be answered here (no model needed, or no way to send a late answer)."""
+        durable = self.durable
+        if durable is None or not addressed.message.message_id or not durable.can_deliver(reply_to["kind"]):
+            return False
+        if not self.service.needs_model(addressed):
+            return False
+        return durable.submit(addressed, reply_to, wait=wait) or True
 
     def address(self, message: Message) -> Addressed | None:
         addressed = self.service.address(message)
@@ -79,6 +99,18 @@ class SlackChannel:
         if addressed is None:
             ack(text=NOT_CONNECTED)
             return
+        response_url = body.get("response_url")
+        try:
+            later = self._later(addressed, response_url_reply_to(response_url), INLINE_WAIT) if response_url else False
+        except StoreUnavailable:
+            ack(text=STORE_DOWN)
+            return
+        if isinstance(later, Reply):
+            ack() if later.duplicate else ack(**reply_message(later))
+            return
+        if later:
+            ack(text=WORKING_ON_IT)
+            return
         after_ack = AfterAck(lambda reply: respond(response_type="ephemeral", **reply_message(reply)))
         reply = self.followups.answer(lambda deadline: self.handle(addressed, deadline), self.ack_budget, after_ack)
         if reply is None:
@@ -110,11 +142,16 @@ class SlackChannel:
         addressed = self.address(Message("slack", team_id or body.get("team_id") or "", user, text, message_id))
         if addressed is None:
             return
+        thread_ts = (event.get("thread_ts") or event.get("ts")) if thread else event.get("thread_ts")
+        try:
+            if event.get("channel") and self._later(addressed, post_reply_to(event["channel"], thread_ts)):
+                return  # this listener thread is free again; the answer is posted from the outbox
+        except StoreUnavailable:
+            pass  # answered below, honestly
         reply = self.handle(addressed)
         if reply.duplicate or not reply.text:
             log.info("Slack event %s answered before; nothing posted.", body.get("event_id"))
             return
-        thread_ts = (event.get("thread_ts") or event.get("ts")) if thread else event.get("thread_ts")
         try:
             post(channel=event.get("channel"), thread_ts=thread_ts, **reply_message(reply))
         except SlackApiError as exc:
