@@ -17,12 +17,14 @@ from diner_agent.assembly import APP_KEY, Assembly, redis_ping
 from diner_agent.channels.slack.events import slack_blueprint
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.channels.sms.webhook import sms_blueprint
+from diner_agent.channels.webchat.admission import ChatAdmission
 from diner_agent.channels.webchat.routes import webchat_blueprint
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.chat.answers import ChatAnswerer
 from diner_agent.config import Settings, load_settings
 from diner_agent.menu.errors import StoreUnavailable
 from diner_agent.web.admin import admin_blueprint
+from diner_agent.web.deliveries import deliveries_blueprint
 from diner_agent.web.health import health_blueprint
 from diner_agent.web.menu_page import menu_blueprint
 from diner_agent.web.metrics import metrics_blueprint
@@ -72,8 +74,10 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     sender = SmsSender.from_settings(settings)
     app.register_blueprint(sms_blueprint(service, settings, parts.followups, sender, sms_durable))
     app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners, durable))
-    app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock))
+    admission = ChatAdmission(settings.chat_concurrency_total, settings.chat_concurrency_per_diner)
+    app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock, admission))
     app.register_blueprint(admin_blueprint(store, settings.admin_token, clock, parts.usage))
+    app.register_blueprint(deliveries_blueprint(store, settings.admin_token))
     app.register_blueprint(metrics_blueprint())  # GET /metrics, and HTTP requests counted by route and status
 
     @app.errorhandler(StoreUnavailable)

@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     # process takes on (all diners / one diner), the lease a worker holds on a text, how often the inbox
     # and outbox are polled, how long an answer's delivery is retried; web chat's concurrency caps.
     ai_workers: int = Field(default=4, ge=1, le=64)
-    ai_inline_wait: float = Field(default=0.3, ge=0, le=2)  # a quick model answer still goes in the webhook reply
+    ai_inline_wait: float = Field(default=0.0, ge=0, le=2)  # >0: a quick model answer goes in the webhook reply
     ai_backlog: int = Field(default=64, ge=1)
     ai_backlog_per_diner: int = Field(default=16, ge=1)
     work_lease_seconds: float = Field(default=30.0, gt=0)

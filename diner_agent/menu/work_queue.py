@@ -167,17 +167,6 @@ class SqlWorkQueue:
         with self.store.write() as s:
             s.execute(update(OB).where(OB.id == job_id).values(status="failed", lease_until=None, error=error[:300]))
 
-    def failures(self, limit: int = 50) -> list[DeliveryFailure]:
-        """The newest answers that could not be delivered (for the admin page)."""
-        with self.store.read() as s:
-            rows = s.execute(
-                select(OB.tenant_id, OB.channel, OB.message_id, OB.created_at, OB.attempts, OB.error)
-                .where(OB.status == "failed")
-                .order_by(OB.id.desc())
-                .limit(limit)
-            ).all()
-        return [DeliveryFailure(*row[:5], row[5] or "") for row in rows]
-
     def unsettled(self) -> int:
         """Texts not answered yet plus answers due or being sent now (not those waiting for a retry)."""
         now = self._now()
@@ -193,6 +182,18 @@ class SqlWorkQueue:
             waiting = s.scalar(select(func.count()).select_from(W).where(W.status != "done"))
             unsent = s.scalar(select(func.count()).select_from(OB).where(OB.status.in_(("pending", "sending"))))
         return {"inbound": int(waiting or 0), "outbound": int(unsent or 0)}
+
+
+def delivery_failures(store: MenuStore, limit: int = 50) -> list[DeliveryFailure]:
+    """The newest answers that could not be delivered (for the admin page)."""
+    with store.read() as s:
+        rows = s.execute(
+            select(OB.tenant_id, OB.channel, OB.message_id, OB.created_at, OB.attempts, OB.error)
+            .where(OB.status == "failed")
+            .order_by(OB.id.desc())
+            .limit(limit)
+        ).all()
+    return [DeliveryFailure(*row[:5], row[5] or "") for row in rows]
 
 
 def prune_finished(store: MenuStore, before: datetime) -> dict[str, int]:

@@ -36,7 +36,7 @@ ACK_BUDGET_SECONDS = 2.0  # leaves a second of Slack's 3 s for the network and a
 WORKING_ON_IT = "Working on it..."
 NOT_CONNECTED = "This Slack workspace is not connected to a diner here; ask whoever runs Diner Agent to add it."
 MAX_MESSAGE_ID = 100  # the processed-message table's column width
-INLINE_WAIT = 0.3  # a /menu command's model answer ready this soon goes in the ack itself
+INLINE_WAIT = 0.0  # >0: a /menu command's model answer ready this soon goes in the ack itself
 
 
 class SlackChannel:
