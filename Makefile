@@ -22,12 +22,15 @@ install: $(STAMP)
 run: install .dev.vars
 	$(BIN)/diner-agent db upgrade
 	$(BIN)/diner-agent tenants load examples/demo-diner.yaml
-	@echo ""
-	@echo "Demo Diner is starting on http://localhost:$(PORT)"
-	@echo "  public menu:  http://localhost:$(PORT)/menu/demo-diner   (JSON: /menu/demo-diner.json)"
-	@echo "  text it:      $(BIN)/diner-agent sms --tenant demo-diner --from +15555550151 '86 the meatloaf' --url http://localhost:$(PORT)"
-	@echo "  parse only:   $(BIN)/diner-agent parse --tenant demo-diner 'coffee 3.25'"
-	@echo ""
+	@token=$$($(BIN)/diner-agent tenants token demo-diner) && \
+	echo "" && \
+	echo "Demo Diner is starting on http://localhost:$(PORT)" && \
+	echo "  public menu:  http://localhost:$(PORT)/menu/demo-diner   (JSON: /menu/demo-diner.json)" && \
+	echo "  text it:      $(BIN)/diner-agent sms --tenant demo-diner --from +15555550151 '86 the meatloaf' --url http://localhost:$(PORT)" && \
+	echo "  parse only:   $(BIN)/diner-agent parse --tenant demo-diner 'coffee 3.25'" && \
+	echo "  web chat:     http://localhost:$(PORT)/chat   token (new each run): $$token" && \
+	echo "  chat by curl: curl -X POST http://localhost:$(PORT)/api/chat -H 'X-Tenant-ID: demo-diner' -H 'Authorization: Bearer '$$token -H 'Content-Type: application/json' -d '{\"messages\": [{\"role\": \"user\", \"content\": \"86 the meatloaf\"}]}'" && \
+	echo ""
 	PORT=$(PORT) $(BIN)/diner-agent serve --port $(PORT)
 
 lint: install

@@ -76,7 +76,15 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners, durable))
     admission = ChatAdmission(settings.chat_concurrency_total, settings.chat_concurrency_per_diner)
     app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock, admission))
-    app.register_blueprint(admin_blueprint(store, settings.admin_token, clock, parts.usage))
+    app.register_blueprint(
+        admin_blueprint(
+            store,
+            settings.admin_token,
+            clock,
+            parts.usage,
+            budgets=(settings.ai_daily_budget_usd, settings.ai_monthly_budget_usd),
+        )
+    )
     app.register_blueprint(deliveries_blueprint(store, settings.admin_token))
     app.register_blueprint(metrics_blueprint())  # GET /metrics, and HTTP requests counted by route and status
 

@@ -24,19 +24,32 @@ from diner_agent.channels.sms.late import SmsDeliverer
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.language_model import (
+    CallFacts,
     LlmAnswer,
     LlmBroken,
     LlmChunk,
     LlmError,
+    LlmOverBudget,
     LlmRateLimited,
     LlmUnavailable,
 )
 from diner_agent.commands.service import CommandService
 from diner_agent.config import Settings, secret_value
-from diner_agent.gateway import AIGateway, GatewayConfig, GatewayError, RateLimited
+from diner_agent.gateway import (
+    AIGateway,
+    BudgetAlert,
+    BudgetExceeded,
+    Completion,
+    GatewayConfig,
+    GatewayError,
+    RateInfo,
+    RateLimited,
+    TenantPolicy,
+)
 from diner_agent.menu.db import Deadlines
 from diner_agent.menu.retention import DailyPrune, Retention
 from diner_agent.menu.store import MenuStore
+from diner_agent.menu.usage.alerts import record_alert
 from diner_agent.menu.usage.sink import UsageSink
 from diner_agent.menu.work_queue import SqlWorkQueue
 from diner_agent.redis_guard import guarded_redis
@@ -66,7 +79,25 @@ def gateway_config(settings: Settings) -> GatewayConfig:
         connect_timeout=settings.ai_connect_timeout,
         first_byte_timeout=settings.ai_read_timeout,
         total_timeout=settings.ai_total_timeout,
+        daily_budget_usd=settings.ai_daily_budget_usd,
+        monthly_budget_usd=settings.ai_monthly_budget_usd,
+        alert_webhook_url=secret_value(settings.alert_webhook_url),
     )
+
+
+def policy_of(store: MenuStore) -> Callable[[str], TenantPolicy | None]:
+    """A diner's AI policy from its `ai:` block, as of the snapshot its request just read."""
+
+    def policy(tenant_id: str) -> TenantPolicy | None:
+        tenant = store.cached_tenant(tenant_id)
+        if tenant is None:
+            return None
+        ai = tenant.ai
+        if ai is None:
+            return TenantPolicy(timezone=tenant.timezone)
+        return TenantPolicy(ai.rate_limit, ai.cache_ttl, ai.daily_budget_usd, ai.monthly_budget_usd, tenant.timezone)
+
+    return policy
 
 
 def store_deadlines(settings: Settings) -> Deadlines:
@@ -126,10 +157,14 @@ def redis_ping(settings: Settings, clock: Clock) -> tuple[Callable[[], bool], Ca
 class GatewayLlm:
     """The command layer's Llm port on the AI gateway: `purpose` becomes the call's metadata, and the
     gateway's errors become the port's (a rate limit keeps its scope; anything after streamed text is
-    a broken answer)."""
+    a broken answer). The diner's own policy comes from `policy` (its tenant file `ai:` block)."""
 
-    def __init__(self, gateway: AIGateway) -> None:
+    def __init__(self, gateway: AIGateway, policy: Callable[[str], TenantPolicy | None] | None = None) -> None:
         self.gateway = gateway
+        self._policy = policy or (lambda tenant_id: None)
+
+    def rate_status(self, tenant_id: str) -> CallFacts | None:
+        return _facts(None, self.gateway.rate_status(tenant_id, self._policy(tenant_id)))
 
     def complete(
         self,
@@ -141,6 +176,8 @@ class GatewayLlm:
         temperature: float,
         response_format: dict | None = None,
         deadline: float | None = None,
+        cache_context: str | None = None,
+        use_cache: bool = True,
     ) -> LlmAnswer:
         try:
             done = self.gateway.complete(
@@ -151,10 +188,13 @@ class GatewayLlm:
                 temperature=temperature,
                 metadata={"purpose": purpose},
                 deadline=deadline,
+                policy=self._policy(tenant_id),
+                cache_context=cache_context,
+                use_cache=use_cache,
             )
         except GatewayError as exc:
             raise _port_error(exc) from None
-        return LlmAnswer(done.text, done.prompt_tokens, done.completion_tokens)
+        return LlmAnswer(done.text, done.prompt_tokens, done.completion_tokens, _facts(done, done.rate))
 
     def stream(
         self,
@@ -165,6 +205,8 @@ class GatewayLlm:
         max_tokens: int,
         temperature: float,
         deadline: float | None = None,
+        cache_context: str | None = None,
+        use_cache: bool = True,
     ) -> Iterator[LlmChunk]:
         events = self.gateway.stream(
             tenant_id,
@@ -173,25 +215,44 @@ class GatewayLlm:
             temperature=temperature,
             metadata={"purpose": purpose},
             deadline=deadline,
+            policy=self._policy(tenant_id),
+            cache_context=cache_context,
+            use_cache=use_cache,
         )
         sent = False
         try:
             for event in events:
                 if event.done and event.completion is not None:
                     done = event.completion
-                    yield LlmChunk(answer=LlmAnswer(done.text, done.prompt_tokens, done.completion_tokens))
+                    answer = LlmAnswer(done.text, done.prompt_tokens, done.completion_tokens, _facts(done, done.rate))
+                    yield LlmChunk(answer=answer)
                     return
                 sent = sent or bool(event.delta)
-                yield LlmChunk(event.delta)
+                head = None
+                if event.cache is not None:
+                    head = CallFacts(event.cache, event.provider, None, *_window(event.rate))
+                yield LlmChunk(event.delta, facts=head)
         except GatewayError as exc:
             raise (LlmBroken(str(exc)) if sent else _port_error(exc)) from None
         finally:
             events.close()  # a reader that stopped reading cancels the upstream call
 
 
+def _window(rate: RateInfo | None) -> tuple[int | None, int | None, float | None]:
+    return (rate.limit, rate.remaining, rate.reset_after) if rate is not None else (None, None, None)
+
+
+def _facts(done: Completion | None, rate: RateInfo | None) -> CallFacts:
+    if done is None:
+        return CallFacts(None, None, None, *_window(rate))
+    return CallFacts(done.cache, done.provider, done.cost_usd, *_window(rate))
+
+
 def _port_error(exc: GatewayError) -> LlmError:
     if isinstance(exc, RateLimited):
-        return LlmRateLimited(exc.retry_after, exc.scope)
+        return LlmRateLimited(exc.retry_after, exc.scope, _facts(None, exc.rate) if exc.rate else None)
+    if isinstance(exc, BudgetExceeded):
+        return LlmOverBudget("day" if exc.period == "day" else "month", exc.retry_after)
     return LlmUnavailable(str(exc))
 
 
@@ -221,10 +282,12 @@ class Assembly:
         usage = gateway = llm = None
         if use_llm:
             usage = UsageSink(store)
-            gateway = AIGateway(gateway_config(settings), metrics_sink=usage, clock=clock)
+            gateway = AIGateway(
+                gateway_config(settings), metrics_sink=usage, clock=clock, keep_alert=_alert_rows(store)
+            )
             if gateway.configured:
                 closers += [usage.close, gateway.close]
-                llm = GatewayLlm(gateway)
+                llm = GatewayLlm(gateway, policy_of(store))
             else:
                 gateway.close()
                 usage = gateway = None
@@ -251,3 +314,10 @@ class Assembly:
         call does nothing, so gunicorn's worker_exit and a test fixture may both close."""
         while self.closers:
             self.closers.pop()()
+
+
+def _alert_rows(store: MenuStore) -> Callable[[BudgetAlert], None]:
+    def keep(alert: BudgetAlert) -> None:
+        record_alert(store, alert.to_dict())
+
+    return keep

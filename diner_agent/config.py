@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     ai_connect_timeout: float = Field(default=2.0, gt=0)
     ai_read_timeout: float = Field(default=8.0, gt=0)
     ai_total_timeout: float = Field(default=12.0, gt=0)
+    # Spend caps per diner (USD, unset = none); a diner's `ai:` block in the tenant file overrides them.
+    ai_daily_budget_usd: float | None = Field(default=None, gt=0)
+    ai_monthly_budget_usd: float | None = Field(default=None, gt=0)
+    # Budget alerts (80 % / 100 %) are POSTed here as JSON (Slack incoming-webhook compatible). A secret:
+    # Slack's webhook URLs carry their credential in the path.
+    alert_webhook_url: SecretStr | None = None
 
     # Dependencies with deadlines (docs/availability.md): each Redis call's connect/read timeout and how
     # long Redis is skipped after a failure; the database's connect, statement and pool-wait limits.
@@ -132,10 +138,18 @@ class Settings(BaseSettings):
         "cloudflare_ai_gateway_token",
         "cloudflare_api_token",
         "llm_api_key",
+        "alert_webhook_url",
         mode="before",
     )
     @classmethod
     def _blank_secret_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("ai_daily_budget_usd", "ai_monthly_budget_usd", mode="before")
+    @classmethod
+    def _blank_budget_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
         return value

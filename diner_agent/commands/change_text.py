@@ -24,6 +24,12 @@ def done_text(changes: Sequence[Change], tenant: TenantInfo, local_now: datetime
     return fit(join([*change_lines(changes, tenant, local_now), *hint]))
 
 
+def confirmed_text(changes: Sequence[Change], tenant: TenantInfo, local_now: datetime) -> str:
+    """The reply to a YES: "Done." and, named, what that YES applied ("Done. Hot Tea: $2.25 -> $9.00."),
+    so the sender sees which of their requests it answered."""
+    return fit(join(["Done.", done_text(changes, tenant, local_now)]))
+
+
 def applied(change: Change, tenant: TenantInfo, local_now: datetime) -> str:
     """One sentence for a change just made (or found already in place)."""
     action, target, old, new = change.action, change.target, change.old, change.new

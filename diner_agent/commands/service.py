@@ -19,7 +19,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from diner_agent.clock import Clock
-from diner_agent.commands import addressing
+from diner_agent.commands import addressing, confirmations
 from diner_agent.commands.addressing import Addressed, Message
 from diner_agent.commands.apply import ApplyError
 from diner_agent.commands.handlers import CLICKED, HANDLERS
@@ -80,9 +80,13 @@ class CommandService:
             if stored is not None:
                 return Reply(stored, "info", duplicate=True)
             meaning = understand(text, turn.snapshot, turn.now, llm=self.reader, deadline=deadline)
-        if not meaning.commands:
-            return self._reply(turn, reply_with(Reply(fit(meaning.reply or ""), "unknown")))
-        return self._reply(turn, HANDLERS[meaning.commands[0].action], meaning)
+        if meaning.commands:
+            handler = HANDLERS[meaning.commands[0].action]
+        else:
+            handler = reply_with(Reply(fit(meaning.reply or ""), "unknown"))
+        if moves_on(meaning):
+            handler = confirmations.superseding(handler)  # a later YES must not apply what was asked before
+        return self._reply(turn, handler, meaning)
 
     def needs_model(self, addressed: Addressed) -> bool:
         """Whether `answer` would ask the model for this message (the grammar cannot read it, a model is
@@ -159,6 +163,14 @@ class CommandService:
             stored = self.menus.processed_reply(channel, message_id or "")
             return Reply(stored or "", "info", duplicate=True)
         return reply
+
+
+def moves_on(meaning: Understanding) -> bool:
+    """Whether a message leaves its sender's waiting request behind: any change, question, UNDO or HELP
+    does; a YES or NO answers it, and a text nobody could read (most likely a try at answering it) does not."""
+    if meaning.commands:
+        return meaning.commands[0].action not in ("confirm", "cancel")
+    return meaning.source != "none"
 
 
 class _AnsweredBefore(Exception):

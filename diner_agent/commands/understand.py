@@ -1,5 +1,5 @@
 """From a text to the commands it means: the grammar first, an LLM only for what the grammar cannot
-read, and the apply-or-ask policy (DESIGN 3.4)."""
+read fully (nothing of it, or only part of it), and the apply-or-ask policy (DESIGN 3.4)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from diner_agent.commands import grammar
-from diner_agent.commands.language_model import LlmRateLimited, LlmReader, LlmUnavailable
+from diner_agent.commands import grammar, passed_times
+from diner_agent.commands.language_model import LlmOverBudget, LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.questions import answer, answer_about, is_question
@@ -31,7 +31,7 @@ class Understanding:
     needs_confirmation: bool = False
     reply: str | None = None  # the question or explanation when there are no commands
     reasons: tuple[str, ...] = field(default_factory=tuple)  # why confirmation is needed
-    model_may_help: bool = False  # the grammar found no command shape at all: an LLM could be asked
+    model_may_help: bool = False  # the grammar could not read the text fully: an LLM could be asked
 
     def contract(self) -> dict:
         """The first four keys of the DESIGN 4.2 parse output (the caller adds `reply`)."""
@@ -47,9 +47,8 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 def _worth_a_model(text: str) -> bool:
-    """A model is asked only about what the grammar found no command shape in at all, and only when
-    there are words to read: a shape with an unclear item ("pie 6": which pie?) is a question for the
-    owner, not for a model, and emoji, numbers or a single word carry nothing a model could add."""
+    """A model is asked only when there are words to read: emoji, numbers or a single word carry nothing
+    a model could add."""
     return len(_WORDS.findall(text)) >= 2
 
 
@@ -82,19 +81,20 @@ def understand(
     llm: LlmReader | None = None,
     deadline: float | None = None,
 ) -> Understanding:
-    """Never raises for any text; `llm` is only consulted when the grammar found no command shape at all."""
+    """Never raises for any text. `llm` is consulted for any text the grammar could not read fully: one
+    with no command shape at all, and a partial reading (some clauses read, some not). Not for a text
+    read whole whose item is unclear ("pie 6": which pie?): that is a question for the owner."""
     result = grammar.read(text, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
-    if result.commands:
-        reasons = confirmation_reasons(result.commands, snapshot, source="grammar", fuzzy=result.fuzzy)
-        return Understanding(text, "grammar", result.commands, bool(reasons), None, reasons)
+    if result.commands and not result.partial:
+        return _grammar_reading(text, result, snapshot, now, ())
     problem = result.problem
-    if problem is None and is_question(text):
+    if problem is None and not result.commands and is_question(text):
         known = answer_about(text, snapshot, now)  # "how much is the coffee?": no model needed
         if known is not None:
             return Understanding(text, "grammar", reply=known)
-    worth_asking = problem is None and _worth_a_model(text)
+    worth_asking = (problem is None or result.partial) and _worth_a_model(text)
     if llm is not None and worth_asking:
         try:
             reading = llm.read(text, snapshot, now, deadline=deadline)
@@ -108,6 +108,8 @@ def understand(
                     "command like '86 meatloaf' or 'coffee 2.75'."
                 ),
             )
+        except LlmOverBudget as exc:
+            return Understanding(text, "none", reply=over_budget(exc.period))
         except LlmUnavailable:
             reading = None
         if reading is not None and reading.commands:
@@ -115,9 +117,34 @@ def understand(
             if changes:
                 reasons = confirmation_reasons(changes, snapshot, source="llm", fuzzy=False)
                 return Understanding(text, "llm", changes, True, None, reasons)
-        if reading is not None and reading.problem:
+        if reading is not None and reading.problem and not result.commands:
             return Understanding(text, "llm", reply=reading.problem)
     may_help = llm is None and worth_asking
+    if result.commands:  # read in part, and no model read it better: what was read, asked about first
+        return _grammar_reading(text, result, snapshot, now, ("partial",), model_may_help=may_help)
     if problem is not None:
         return Understanding(text, "grammar", reply=problem.message, model_may_help=may_help)
     return Understanding(text, "none", reply=NOT_UNDERSTOOD, model_may_help=may_help)
+
+
+def _grammar_reading(
+    text: str,
+    result: grammar.GrammarResult,
+    snapshot: MenuSnapshot,
+    now: datetime,
+    given: tuple[str, ...],
+    *,
+    model_may_help: bool = False,
+) -> Understanding:
+    """The grammar's commands with the apply-or-ask policy, times already gone asked about (passed_times)."""
+    commands, assumed = passed_times.review(
+        text, result.commands, snapshot, now, lambda when: grammar.read(text, snapshot, when).commands
+    )
+    reasons = given + confirmation_reasons(commands, snapshot, source="grammar", fuzzy=result.fuzzy) + assumed
+    return Understanding(text, "grammar", commands, bool(reasons), None, reasons, model_may_help)
+
+
+def over_budget(period: str) -> str:
+    """The owner's reply when the diner's AI budget is spent: what is paused, until when, what still works."""
+    until = "tomorrow" if period == "day" else "next month"
+    return f"Free-form reading is paused until {until}; commands like '86 meatloaf' still work."

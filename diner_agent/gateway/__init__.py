@@ -8,18 +8,25 @@ and a metrics record (with cost) for every call.
 Nothing here reads the environment or opens connections at import time.
 """
 
+from .alerts import AlertDispatcher
 from .answer import Answer
+from .budget import BudgetAlert, BudgetExceeded
 from .client import AIGateway
 from .completion import Completion, StreamEvent
 from .config import GatewayConfig
 from .errors import BadResponse, GatewayError, NotConfigured, RateLimited, Unavailable
 from .metrics import CallRecord, MemorySink, MetricsSink
+from .policy import TenantPolicy
 from .pricing import Cost, cost_of
+from .rate_limit import RateInfo
 
 __all__ = [
     "AIGateway",
+    "AlertDispatcher",
     "Answer",
     "BadResponse",
+    "BudgetAlert",
+    "BudgetExceeded",
     "CallRecord",
     "Completion",
     "Cost",
@@ -28,8 +35,10 @@ __all__ = [
     "MemorySink",
     "MetricsSink",
     "NotConfigured",
+    "RateInfo",
     "RateLimited",
     "StreamEvent",
+    "TenantPolicy",
     "Unavailable",
     "cost_of",
 ]

@@ -23,6 +23,7 @@ class Answer:
     fallback_step: int = 0
     upstream_ms: float = 0.0
     chunks: tuple[str, ...] | None = None
+    retried: bool = False  # the provider was asked twice (it said "busy, retry after N s" within the deadline)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"), ensure_ascii=False)
@@ -36,4 +37,4 @@ class Answer:
 
     def for_cache(self) -> Answer:
         """Drop what belongs to the original call only (its log id and timing)."""
-        return replace(self, log_id=None, upstream_ms=0.0, fallback_step=0, upstream_cache_hit=False)
+        return replace(self, log_id=None, upstream_ms=0.0, fallback_step=0, upstream_cache_hit=False, retried=False)

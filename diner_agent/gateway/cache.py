@@ -5,6 +5,11 @@ serves it (canonical JSON of messages, model, response_format, max_tokens, tempe
 plus the tenant id when the scope is "tenant": by default one diner never sees another's answers,
 which is exactly what users of shared-key gateways complain about (research/gateways.md section 3).
 
+A caller whose system prompt is rebuilt per request from state it can name (the web chat: the diner's
+menu at one version, plus a clock line stamped to the minute) passes that name as `context`: the key
+is then built from the context and the conversation *without* the system messages, so the clock line
+no longer splits the cache and an answer is reused for the whole TTL, until the menu changes.
+
 Two stores with one interface: `MemoryCache` (bounded LRU, per process) and `RedisCache` (shared by all
 workers; Redis expires the entries).
 """
@@ -26,7 +31,7 @@ from .answer import Answer
 
 log = logging.getLogger(__name__)
 
-KEY_VERSION = "v1"
+KEY_VERSION = "v2"
 
 
 def cache_key(
@@ -39,10 +44,14 @@ def cache_key(
     max_tokens: int,
     temperature: float,
     stream: bool,
+    context: str | None = None,
 ) -> str:
     """The hex SHA-256 of the canonical request; dict key order and JSON spacing do not matter."""
+    if context is not None:
+        messages = [m for m in messages if m.get("role") != "system"]
     content = {
         "v": KEY_VERSION,
+        "context": context,
         "model": model,
         "messages": messages,
         "response_format": response_format,

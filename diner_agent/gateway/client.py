@@ -1,15 +1,17 @@
 """AIGateway: per-tenant policy in front of the provider fallback chain.
 
-One call goes: response cache -> single-flight (identical calls in flight) -> per-tenant rate limit
--> providers in fallback order -> cache the answer -> one CallRecord to the metrics sink. The cache
-and the in-flight table come before the limit, so hits and followers spend no quota.
+One call goes: response cache -> single-flight (identical calls in flight) -> the diner's rate limit
+and budget (admission.py) -> providers in fallback order -> cache the answer -> settle the budget ->
+one CallRecord to the metrics sink. The cache and the in-flight table come before the limit, so hits
+and followers spend no quota and no budget. The diner's `TenantPolicy` (its `ai:` block) overrides the
+deployment's rate limit, cache TTL and budgets for its own calls (policy.py).
 
-Wire formats are in providers.py, the chain in fallback.py; this module only decides.
+Wire formats are in providers.py, the chain in fallback.py, streams in streaming.py; this module decides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import httpx
 from prometheus_client import CollectorRegistry
@@ -17,22 +19,26 @@ from prometheus_client import CollectorRegistry
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.redis_guard import guarded_redis
 
+from .admission import Admission, Admitted
+from .alerts import AlertDispatcher
 from .answer import Answer
-from .cache import MemoryCache, NoCache, RedisCache, ResponseCache, cache_key
-from .coalesce import Coalescer, LocalFlights, RedisFlights, Ticket
-from .completion import Completion, StreamEvent
+from .budget import BudgetAlert, Budgets
+from .cache import MemoryCache, RedisCache, ResponseCache, cache_key
+from .coalesce import Coalescer, LocalFlights, RedisFlights
+from .completion import Completion
 from .config import GatewayConfig
 from .errors import GatewayError, NotConfigured, RateLimited
-from .fallback import Delta, FallbackChain, StreamBroken
+from .fallback import FallbackChain, StreamBroken
 from .metadata import metadata_header
 from .metrics import MetricsSink, prometheus_metrics
-from .pricing import estimate_prompt_tokens, estimate_tokens
+from .policy import Effective, TenantPolicy, effective
 from .providers import ChatRequest, build_providers
-from .rate_limit import TenantGate, TenantLimiter
+from .rate_limit import RateInfo, TenantGate, TenantLimiter
 from .recording import Call, Recorder
+from .streaming import Streaming
 
 
-class AIGateway:
+class AIGateway(Streaming):
     """The AI gateway client. Thread-safe; build one per process and share it.
 
     Args:
@@ -42,6 +48,7 @@ class AIGateway:
         http_client: an httpx.Client to send through (tests may give it a transport); closed by
             close() only if the gateway created it.
         registry: Prometheus registry for the gateway's series (default: the global one).
+        keep_alert: stores a budget alert (the dashboard's badge); called off the request path.
     """
 
     def __init__(
@@ -52,6 +59,7 @@ class AIGateway:
         http_client: httpx.Client | None = None,
         *,
         registry: CollectorRegistry | None = None,
+        keep_alert: Callable[[BudgetAlert], None] | None = None,
     ) -> None:
         self.config = config
         self._clock = clock or SystemClock()
@@ -66,14 +74,15 @@ class AIGateway:
         self._providers = build_providers(config)
         self._chain = FallbackChain(self._providers, self._http, config, self._clock, self._prom.observe_upstream)
         self._cache: ResponseCache
-        if config.cache_ttl <= 0:
-            self._cache = NoCache()
-        elif self._redis is not None:
+        if self._redis is not None:
             self._cache = RedisCache(self._redis, config.redis_prefix)
         else:
             self._cache = MemoryCache(self._clock, config.cache_max_entries)
         limiter = TenantLimiter(config.rate_limit, self._redis, config.redis_prefix)
         self._gate = TenantGate(limiter, config.rate_limit_mode, config.queue_max_wait, self._clock)
+        self.budgets = Budgets(self._redis, config.redis_prefix)
+        self.alerts = AlertDispatcher(config.alert_webhook_url, keep_alert)
+        self._admission = Admission(self._gate, self.budgets, config.model, self._clock, self.alerts.publish)
         remote = None
         if self._redis is not None:
             lock_ttl = config.total_timeout + config.queue_max_wait + 2
@@ -90,11 +99,16 @@ class AIGateway:
     def providers(self) -> list[str]:
         return [p.name for p in self._providers]
 
+    def rate_status(self, tenant: str, policy: TenantPolicy | None = None) -> RateInfo | None:
+        """The diner's rate-limit window now, without taking a slot (for answers that asked no model)."""
+        return self._admission.status(tenant, effective(self.config, policy))
+
     def breaker_states(self) -> dict[str, str]:
         """Each provider's circuit state ("closed", "open", "half_open"), for health checks."""
         return {name: breaker.state for name, breaker in self._chain.breakers.items()}
 
     def close(self) -> None:
+        self.alerts.close()
         if self._owns_http:
             self._http.close()
         if self._redis is not None:
@@ -116,141 +130,67 @@ class AIGateway:
         temperature: float = 0.0,
         metadata: dict | None = None,
         deadline: float | None = None,
+        policy: TenantPolicy | None = None,
+        cache_context: str | None = None,
+        use_cache: bool = True,
     ) -> Completion:
         """Answer `messages` for `tenant`.
 
-        `deadline` is an absolute value of the clock's monotonic(); queueing and
-        HTTP calls stop in time to respect it. Raises RateLimited, Unavailable (NotConfigured) or
-        BadResponse; ValueError for invalid arguments (such as metadata Cloudflare would drop).
+        `deadline` is an absolute value of the clock's monotonic(); queueing and HTTP calls stop in time
+        to respect it. `policy` is the diner's own (its rate limit, cache TTL, budgets); `cache_context`
+        names what the system prompt was built from (see cache.py); `use_cache=False` asks upstream
+        even when a cached answer exists (and caches the fresh one). Raises RateLimited, BudgetExceeded,
+        Unavailable (NotConfigured) or BadResponse; ValueError for invalid arguments (such as metadata
+        Cloudflare would drop).
         """
         call = Call(tenant, streamed=False, started=self._clock.monotonic())
-        req = self._request(tenant, messages, response_format, max_tokens, temperature, metadata, stream=False)
+        pol = effective(self.config, policy)
+        req = self._request(
+            tenant, messages, response_format, max_tokens, temperature, metadata, False, pol, cache_context
+        )
         until = self._deadline(call.started, deadline)
         try:
             if not self._providers:
                 raise NotConfigured()
-            hit = self._cache.get(req.cache_key)
+            use_cache = use_cache and pol.cache_ttl > 0  # a diner (or deployment) with TTL 0 caches nothing
+            hit = self._cache.get(req.cache_key) if use_cache else None
             if hit is not None:
-                return self._rec.done(call, hit, cache_hit=True)
+                return self._rec.done(call, hit, cache_hit=True, rate=self._admission.status(tenant, pol))
             ticket = self._flights.enter(req.cache_key, until, alone_on_timeout=False)
             if not ticket.leads:
-                return self._rec.done(call, ticket.answer, coalesced=True)
+                return self._rec.done(call, ticket.answer, coalesced=True, rate=self._admission.status(tenant, pol))
             try:
-                answer, cache_hit = self._lead(req, until)
+                answer, cache_hit, admitted = self._lead(req, pol, until, use_cache)
             except BaseException as exc:
                 self._flights.exit(ticket, error=self._shareable(exc))
                 raise
             self._flights.exit(ticket, answer=answer)
-            return self._rec.done(call, answer, cache_hit=cache_hit)
+            return self._rec.done(call, answer, cache_hit=cache_hit, rate=admitted.rate if admitted else None)
         except GatewayError as exc:
             self._rec.failed(call, exc)
             raise
 
-    def _lead(self, req: ChatRequest, until: float) -> tuple[Answer, bool]:
-        cached = self._cache.get(req.cache_key)  # a flight that just landed may have filled it
+    def _lead(
+        self, req: ChatRequest, pol: Effective, until: float, use_cache: bool
+    ) -> tuple[Answer, bool, Admitted | None]:
+        cached = self._cache.get(req.cache_key) if use_cache else None  # a flight that just landed may have filled it
         if cached is not None:
-            return cached, True
-        self._gate.acquire(req.tenant, until)
-        answer = self._chain.complete(req, until)
-        self._cache.put(req.cache_key, answer.for_cache(), self.config.cache_ttl)
-        return answer, False
-
-    def stream(
-        self,
-        tenant: str,
-        messages: list[dict],
-        *,
-        max_tokens: int = 512,
-        temperature: float = 0.6,
-        metadata: dict | None = None,
-        deadline: float | None = None,
-    ) -> Iterator[StreamEvent]:
-        """Stream an answer: text events, then one `done` event carrying the Completion.
-
-        Nothing happens until the first next(). Errors before any text raise like complete() does; a
-        stream that breaks after text was yielded raises BadResponse (it cannot be retried unseen).
-        JSON mode is never streamed, so there is no response_format here.
-        """
-        call = Call(tenant, streamed=True, started=self._clock.monotonic())
-        req = self._request(tenant, messages, None, max_tokens, temperature, metadata, stream=True)
-        start_by = self._deadline(call.started, deadline)
+            return cached, True, None
+        admitted = self._admission.admit(req, pol, until)
         try:
-            if not self._providers:
-                raise NotConfigured()
-            hit = self._cache.get(req.cache_key)
-            ticket = None if hit is not None else self._flights.enter(req.cache_key, start_by, alone_on_timeout=True)
-        except GatewayError as exc:
-            self._rec.failed(call, exc)
+            answer = self._chain.complete(req, until)
+        except BaseException:
+            self._admission.settle(admitted, None)
             raise
-        if hit is not None:
-            yield from self._replay(call, hit, cache_hit=True)
-        elif not ticket.leads:
-            yield from self._replay(call, ticket.answer, coalesced=True)
-        else:
-            yield from self._lead_stream(call, req, ticket, start_by, deadline)
-
-    def _lead_stream(
-        self, call: Call, req: ChatRequest, ticket: Ticket, start_by: float, deadline: float | None
-    ) -> Iterator[StreamEvent]:
-        sent: list[Delta] = []
-        landed = False
-        try:
-            cached = self._cache.get(req.cache_key)
-            if cached is not None:
-                self._flights.exit(ticket, answer=cached)
-                landed = True
-                yield from self._replay(call, cached, cache_hit=True)
-                return
-            self._gate.acquire(req.tenant, start_by)
-            for item in self._chain.stream(req, start_by, deadline):
-                if isinstance(item, Delta):
-                    sent.append(item)
-                    yield StreamEvent(item.text)
-                    continue
-                # Only a stream that completed cleanly is cached and shared.
-                self._cache.put(req.cache_key, item.for_cache(), self.config.cache_ttl)
-                self._flights.exit(ticket, answer=item)
-                landed = True
-                yield StreamEvent("", done=True, completion=self._rec.done(call, item))
-        except GatewayError as exc:
-            if not landed:
-                self._flights.exit(ticket, error=self._shareable(exc))
-                landed = True
-            self._rec.failed(call, exc)
-            raise
-        except GeneratorExit:
-            if sent and not landed:
-                last = sent[-1]
-                text = "".join(d.text for d in sent)
-                partial = Answer(
-                    text,
-                    last.provider,
-                    last.model,
-                    estimate_prompt_tokens(req.messages),
-                    estimate_tokens(text),
-                    True,
-                    chunks=tuple(d.text for d in sent),
-                )
-                self._rec.record(call, partial, status="cancelled", error="The caller stopped reading the stream.")
-            raise
-        finally:
-            if not landed:
-                self._flights.exit(ticket)  # followers start over
-
-    def _replay(self, call: Call, answer: Answer, *, cache_hit: bool = False, coalesced: bool = False):
-        """Yield a stored answer chunk by chunk, as it was first streamed."""
-        try:
-            for chunk in answer.chunks if answer.chunks is not None else (answer.text,):
-                yield StreamEvent(chunk)
-        except GeneratorExit:
-            self._rec.record(call, answer, status="cancelled", cache_hit=cache_hit, coalesced=coalesced, free=True)
-            raise
-        done = self._rec.done(call, answer, cache_hit=cache_hit, coalesced=coalesced)
-        yield StreamEvent("", done=True, completion=done)
+        self._admission.settle(admitted, answer)
+        self._cache.put(req.cache_key, answer.for_cache(), pol.cache_ttl)
+        return answer, False, admitted
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _request(self, tenant, messages, response_format, max_tokens, temperature, metadata, *, stream) -> ChatRequest:
+    def _request(  # type: ignore[no-untyped-def]
+        self, tenant, messages, response_format, max_tokens, temperature, metadata, stream, pol, context
+    ) -> ChatRequest:
         if not tenant or not isinstance(tenant, str):
             raise ValueError("tenant must be a non-empty string.")
         if not isinstance(messages, list) or not all(isinstance(m, dict) and "role" in m for m in messages):
@@ -268,6 +208,7 @@ class AIGateway:
             max_tokens=max_tokens,
             temperature=temperature,
             stream=stream,
+            context=context,
         )
         return ChatRequest(
             tenant,
@@ -278,7 +219,7 @@ class AIGateway:
             metadata,
             stream,
             cache_key=key,
-            cache_ttl=config.cache_ttl,
+            cache_ttl=pol.cache_ttl,
         )
 
     def _deadline(self, started: float, deadline: float | None) -> float:

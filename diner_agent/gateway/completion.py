@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .rate_limit import RateInfo
+
 
 @dataclass(frozen=True)
 class Completion:
@@ -25,6 +27,13 @@ class Completion:
     cost_estimated: bool
     log_id: str | None
     latency_ms: float
+    rate: RateInfo | None = None  # the diner's rate-limit window after this call
+    retried: bool = False
+
+    @property
+    def cache(self) -> str:
+        """What the gateway did, for the `x-diner-cache` header: hit, coalesced or miss."""
+        return "hit" if self.cache_hit else "coalesced" if self.coalesced else "miss"
 
 
 @dataclass(frozen=True)
@@ -34,3 +43,7 @@ class StreamEvent:
     delta: str
     done: bool = False
     completion: Completion | None = None
+    # On the first event only: how the answer is served (hit, coalesced, miss), by whom, and the window.
+    cache: str | None = None
+    provider: str | None = None
+    rate: RateInfo | None = None

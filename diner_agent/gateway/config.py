@@ -58,6 +58,11 @@ class GatewayConfig:
     breaker_failures: int = 3
     breaker_reset: float = 30.0
     cache_max_entries: int = 10_000
+    # Spend caps per diner and period (USD); None = no cap. A diner's `ai:` block overrides them.
+    daily_budget_usd: float | None = None
+    monthly_budget_usd: float | None = None
+    # Budget alerts go to this webhook (JSON, Slack incoming-webhook compatible) when set.
+    alert_webhook_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.rate_limit_mode not in ("reject", "queue"):
@@ -73,6 +78,10 @@ class GatewayConfig:
         for name in ("connect_timeout", "first_byte_timeout", "total_timeout", "breaker_reset"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds.")
+        for name in ("daily_budget_usd", "monthly_budget_usd"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise ValueError(f"{name} must be a positive number of dollars (or unset).")
         if self.gateway_url:
             object.__setattr__(self, "gateway_url", normalise_gateway_url(self.gateway_url))
 

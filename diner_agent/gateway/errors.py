@@ -4,6 +4,7 @@
      +-- RateLimited             our per-tenant limit, or an upstream 429 (scope says which)
      +-- Unavailable             no provider could answer; `reasons` says why for each one tried
      |    +-- NotConfigured      no provider is configured at all
+     +-- BudgetExceeded          the diner's daily or monthly AI budget is spent (budget.py)
      +-- BadResponse             an upstream answered with something unusable, or a stream broke
                                  after text had already reached the caller (it cannot be retried)
 
@@ -36,11 +37,14 @@ class RateLimited(GatewayError):
         message: str = "",
         *,
         provider: str | None = None,
+        hinted: bool = False,
     ) -> None:
         self.retry_after = max(0.0, float(retry_after))
         self.scope = scope
         self.code = code
         self.provider = provider
+        self.hinted = hinted  # the upstream said when (a Retry-After header), rather than our default
+        self.rate = None  # our own limit's window (a RateInfo), for the x-ratelimit headers
         super().__init__(message or f"Rate limited ({scope}); retry after {self.retry_after:.1f} s.")
 
 

@@ -1,7 +1,11 @@
 """The fallback chain: try each configured provider in turn, within the deadline.
 
 Fail over on connection errors, timeouts, 5xx, other non-429 errors and malformed or truncated bodies.
-A 429 is respected, not failed over: it becomes RateLimited(scope="upstream"). The one exception is
+A 429 is respected, not failed over: it becomes RateLimited(scope="upstream"). But when the provider
+says it is only busy for a moment (code 3040 "capacity temporarily exceeded", or any 429 with a
+Retry-After) and that moment ends well within the deadline, the same provider is asked once more after
+that delay (the answer's `retried`): its answer would come in time, a failover would throw it away.
+The one exception is
 code 3036 (the account's daily free Neurons are used up): that account cannot answer before 00:00 UTC,
 so we remember it, skip every provider that spends the same account's quota, and move on to one that
 does not (another Cloudflare account, or the OpenAI-compatible server). If none can answer, the 3036
@@ -26,9 +30,16 @@ from .config import GatewayConfig
 from .errors import BadResponse, RateLimited, Unavailable
 from .pricing import estimate_prompt_tokens, estimate_tokens
 from .providers import ChatRequest, Provider, Usage
-from .upstream_errors import QUOTA_EXHAUSTED, ProviderFailure, check_status, seconds_until_utc_midnight
+from .upstream_errors import (
+    OUT_OF_CAPACITY,
+    QUOTA_EXHAUSTED,
+    ProviderFailure,
+    check_status,
+    seconds_until_utc_midnight,
+)
 
 Observer = Callable[[str, float, str], None]  # (provider, seconds, outcome)
+RETRY_MARGIN = 0.5  # a retry must leave at least this much of the deadline for the answer itself
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,18 @@ class FallbackChain:
         reasons[provider.name] = reason
         return reason
 
+    def _retry_delay(self, exc: RateLimited, deadline: float, retried: bool) -> float | None:
+        """How long to wait before asking the same provider again, or None to go on as before."""
+        if retried or not (exc.code == OUT_OF_CAPACITY or exc.hinted):
+            return None
+        if self._clock.monotonic() + exc.retry_after + RETRY_MARGIN > deadline:
+            return None
+        return exc.retry_after
+
+    def _pause(self, provider: Provider, started: float, delay: float) -> None:
+        self._observe(provider.name, time.perf_counter() - started, "rate_limited")
+        time.sleep(delay)  # within the deadline (checked by _retry_delay)
+
     def _give_up(self, reasons: dict[str, str], quota: RateLimited | None) -> Exception:
         if quota is not None:
             return quota
@@ -142,17 +165,26 @@ class FallbackChain:
         reasons: dict[str, str] = {}
         quota: RateLimited | None = None
         for step, (provider, remaining) in enumerate(self._candidates(deadline, reasons)):
-            started = time.perf_counter()
-            try:
-                request = provider.build(self._client, req, self._timeout(remaining))
-                response = self._client.send(request)
-                check_status(provider.name, response, self._clock.now())
-                reply = provider.parse_reply(response)
-            except RateLimited as exc:
-                quota = self._rate_limited(provider, exc, reasons, started)
-                continue
-            except (ProviderFailure, httpx.HTTPError) as exc:
-                self._failed(provider, exc, reasons, started)
+            retried = False
+            while True:
+                started = time.perf_counter()
+                reply = None
+                try:
+                    request = provider.build(self._client, req, self._timeout(remaining))
+                    response = self._client.send(request)
+                    check_status(provider.name, response, self._clock.now())
+                    reply = provider.parse_reply(response)
+                except RateLimited as exc:
+                    delay = self._retry_delay(exc, deadline, retried)
+                    if delay is not None:
+                        self._pause(provider, started, delay)
+                        retried, remaining = True, deadline - self._clock.monotonic()
+                        continue
+                    quota = self._rate_limited(provider, exc, reasons, started)
+                except (ProviderFailure, httpx.HTTPError) as exc:
+                    self._failed(provider, exc, reasons, started)
+                break
+            if reply is None:
                 continue
             elapsed = self._succeeded(provider, started)
             return self._answer(
@@ -164,6 +196,7 @@ class FallbackChain:
                 upstream_cache_hit=provider.upstream_cache_hit(response),
                 fallback_step=step,
                 upstream_ms=elapsed * 1000,
+                retried=retried,
             )
         raise self._give_up(reasons, quota)
 
@@ -173,62 +206,70 @@ class FallbackChain:
         reasons: dict[str, str] = {}
         quota: RateLimited | None = None
         for step, (provider, remaining) in enumerate(self._candidates(deadline, reasons)):
-            started = time.perf_counter()
-            parts: list[str] = []
-            usage: Usage | None = None
-            log_id = None
-            try:
-                request = provider.build(self._client, req, self._timeout(remaining))
-                response = self._client.send(request, stream=True)
+            retried = False
+            while True:
+                started = time.perf_counter()
+                parts: list[str] = []
+                usage: Usage | None = None
+                log_id = None
                 try:
-                    if response.status_code >= 300:
-                        response.read()
-                        check_status(provider.name, response, self._clock.now())
-                    log_id = provider.log_id(response)
-                    for item in provider.parse_stream(response.iter_lines()):
-                        if isinstance(item, Usage):
-                            usage = item
-                            continue
-                        parts.append(item)
-                        yield Delta(item, provider.name, provider.model)
-                        if hard_deadline is not None and self._clock.monotonic() > hard_deadline:
-                            raise ProviderFailure("the caller's deadline passed mid-stream", breaker=False)
-                finally:
-                    response.close()
-            except RateLimited as exc:
-                quota = self._rate_limited(provider, exc, reasons, started)
-                continue
-            except (ProviderFailure, httpx.HTTPError) as exc:
-                reason = self._failed(provider, exc, reasons, started)
-                if parts:
-                    partial = self._answer(
-                        provider,
-                        req,
-                        "".join(parts),
-                        None,
-                        log_id=log_id,
-                        fallback_step=step,
-                        chunks=tuple(parts),
-                    )
-                    raise StreamBroken(
-                        f"The {provider.name} stream broke after {len(partial.text)} characters: {reason}.",
-                        partial,
-                    ) from None
-                continue
-            except GeneratorExit:
-                # The caller stopped reading; the provider itself was fine.
-                self.breakers[provider.name].success()
-                raise
-            elapsed = self._succeeded(provider, started)
-            answer = self._answer(
-                provider,
-                req,
-                "".join(parts),
-                usage,
-                log_id=log_id,
-                fallback_step=step,
-                upstream_ms=elapsed * 1000,
-            )
-            yield replace(answer, chunks=tuple(parts))
-            return
+                    request = provider.build(self._client, req, self._timeout(remaining))
+                    response = self._client.send(request, stream=True)
+                    try:
+                        if response.status_code >= 300:
+                            response.read()
+                            check_status(provider.name, response, self._clock.now())
+                        log_id = provider.log_id(response)
+                        for item in provider.parse_stream(response.iter_lines()):
+                            if isinstance(item, Usage):
+                                usage = item
+                                continue
+                            parts.append(item)
+                            yield Delta(item, provider.name, provider.model)
+                            if hard_deadline is not None and self._clock.monotonic() > hard_deadline:
+                                raise ProviderFailure("the caller's deadline passed mid-stream", breaker=False)
+                    finally:
+                        response.close()
+                except RateLimited as exc:
+                    delay = self._retry_delay(exc, deadline, retried)
+                    if delay is not None:
+                        self._pause(provider, started, delay)
+                        retried, remaining = True, deadline - self._clock.monotonic()
+                        continue
+                    quota = self._rate_limited(provider, exc, reasons, started)
+                    break
+                except (ProviderFailure, httpx.HTTPError) as exc:
+                    reason = self._failed(provider, exc, reasons, started)
+                    if parts:
+                        partial = self._answer(
+                            provider,
+                            req,
+                            "".join(parts),
+                            None,
+                            log_id=log_id,
+                            fallback_step=step,
+                            chunks=tuple(parts),
+                        )
+                        raise StreamBroken(
+                            f"The {provider.name} stream broke after {len(partial.text)} characters: {reason}.",
+                            partial,
+                        ) from None
+                    break
+                except GeneratorExit:
+                    # The caller stopped reading; the provider itself was fine.
+                    self.breakers[provider.name].success()
+                    raise
+                elapsed = self._succeeded(provider, started)
+                answer = self._answer(
+                    provider,
+                    req,
+                    "".join(parts),
+                    usage,
+                    log_id=log_id,
+                    fallback_step=step,
+                    upstream_ms=elapsed * 1000,
+                    retried=retried,
+                )
+                yield replace(answer, chunks=tuple(parts))
+                return
         raise self._give_up(reasons, quota)

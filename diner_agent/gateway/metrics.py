@@ -20,8 +20,9 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 class CallRecord:
     """What one call through the gateway did and cost.
 
-    status: "ok" | "rate_limited" | "unavailable" | "not_configured" | "error" (a broken stream or
-    unusable answer) | "cancelled" (the caller stopped reading a stream). `fallback_step` is how many
+    status: "ok" | "rate_limited" | "over_budget" (refused before any call: the diner's budget is spent)
+    | "unavailable" | "not_configured" | "error" (a broken stream or unusable answer) | "cancelled"
+    (the caller stopped reading a stream). `fallback_step` is how many
     providers were tried before the one that answered (0 = the first one tried).
     """
 
@@ -42,6 +43,7 @@ class CallRecord:
     cost_estimated: bool
     log_id: str | None
     error: str | None
+    retried: bool = False  # the provider was asked again after a short "retry after"
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (ISO timestamp), one JSONL line of the daily export."""

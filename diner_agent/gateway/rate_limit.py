@@ -14,11 +14,13 @@ gives up early, so an SMS webhook hears "busy" at once rather than after its dea
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
 from collections import deque
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from typing import Protocol
 
 import limits
@@ -34,6 +36,21 @@ from .errors import RateLimited, Unavailable
 _SLACK = 0.005  # the window frees a slot at reset time; ask just after it
 
 
+@dataclass(frozen=True, slots=True)
+class RateInfo:
+    """A tenant's window after a call: what OpenAI's `x-ratelimit-*-requests` headers report."""
+
+    limit: int
+    remaining: int
+    reset_after: float  # seconds until the window has room again (0 when it has room now)
+
+    def reset_text(self) -> str:
+        """OpenAI's duration form: "1s", "6m0s"."""
+        seconds = max(0, math.ceil(self.reset_after))
+        minutes, seconds = divmod(seconds, 60)
+        return f"{minutes}m{seconds}s" if minutes else f"{seconds}s"
+
+
 class Limiter(Protocol):
     def try_acquire(self, tenant: str) -> float | None:
         """Take one slot: None when taken, else the seconds until one may be free."""
@@ -41,12 +58,13 @@ class Limiter(Protocol):
 
 
 class TenantLimiter:
-    """A moving-window limit per tenant, e.g. "10/minute"."""
+    """A moving-window limit per tenant, e.g. "10/minute"; `rate=` on a call overrides it for that diner."""
 
     def __init__(
         self, rate: str, redis_client: redis.Redis | GuardedRedis | None = None, prefix: str = "diner-agent:ai"
     ) -> None:
         self._item = limits.parse(rate)
+        self._items = {rate: self._item}
         # `limits` talks to the pool directly, past the guard's wrapper, so the breaker is checked here.
         self._breaker: RedisBreaker | None = getattr(redis_client, "breaker", None)
         if redis_client is not None:
@@ -60,16 +78,25 @@ class TenantLimiter:
             self._local = threading.Lock()
         self._limiter = MovingWindowRateLimiter(storage)
 
-    def try_acquire(self, tenant: str) -> float | None:
+    def item(self, rate: str | None):  # type: ignore[no-untyped-def]
+        if rate is None:
+            return self._item
+        item = self._items.get(rate)
+        if item is None:
+            item = self._items[rate] = limits.parse(rate)
+        return item
+
+    def try_acquire(self, tenant: str, rate: str | None = None) -> float | None:
+        item = self.item(rate)
         breaker = self._breaker
         if breaker is not None and not breaker.allow():
             # Failing open would let a Redis outage turn into an unbounded bill: fail closed, at once.
             raise Unavailable("The rate-limit store failed a moment ago; no AI call without a counted slot.")
         try:
             with self._local:
-                taken = self._limiter.hit(self._item, tenant)
+                taken = self._limiter.hit(item, tenant)
             if not taken:
-                reset, _remaining = self._limiter.get_window_stats(self._item, tenant)
+                reset, _remaining = self._limiter.get_window_stats(item, tenant)
         except redis.RedisError as exc:
             if breaker is not None and isinstance(exc, redis.ConnectionError | redis.TimeoutError):
                 breaker.failure()
@@ -79,6 +106,18 @@ class TenantLimiter:
         if taken:
             return None
         return max(_SLACK, reset - library_epoch() + _SLACK)  # `limits` dates its windows itself
+
+    def status(self, tenant: str, rate: str | None = None) -> RateInfo | None:
+        """The tenant's window now, for the response headers; None when the store cannot say."""
+        item = self.item(rate)
+        if self._breaker is not None and not self._breaker.allow():
+            return None
+        try:
+            reset, remaining = self._limiter.get_window_stats(item, tenant)
+        except redis.RedisError:
+            return None
+        wait = 0.0 if remaining >= item.amount else max(0.0, reset - library_epoch())  # the oldest hit's expiry
+        return RateInfo(item.amount, max(0, remaining), wait)
 
 
 class TenantGate:
@@ -97,10 +136,16 @@ class TenantGate:
         with self._cond:
             return len(self._lines.get(tenant, ()))
 
-    def acquire(self, tenant: str, deadline: float) -> None:
-        """Take a slot for `tenant` or raise RateLimited(scope="tenant")."""
+    def status(self, tenant: str, rate: str | None = None) -> RateInfo | None:
+        status = getattr(self._limiter, "status", None)
+        return status(tenant, rate) if status is not None else None
+
+    def acquire(self, tenant: str, deadline: float, rate: str | None = None) -> None:
+        """Take a slot for `tenant` (under its own `rate`, if it has one) or raise RateLimited(scope="tenant")."""
+        if rate is not None and not hasattr(self._limiter, "status"):
+            rate = None  # a scripted limiter of a test knows one rate
         if self._mode != "queue":
-            retry = self._limiter.try_acquire(tenant)
+            retry = self._try(tenant, rate)
             if retry is not None:
                 raise RateLimited(retry, "tenant", message=f"Tenant {tenant!r} is over its AI rate limit.")
             return
@@ -110,7 +155,7 @@ class TenantGate:
             line = self._lines.setdefault(tenant, deque())
             line.append(ticket)
         try:
-            self._wait_in_line(tenant, line, ticket, give_up_at)
+            self._wait_in_line(tenant, line, ticket, give_up_at, rate)
         finally:
             with self._cond:
                 line.remove(ticket)
@@ -118,7 +163,12 @@ class TenantGate:
                     del self._lines[tenant]
                 self._cond.notify_all()
 
-    def _wait_in_line(self, tenant: str, line: deque[object], ticket: object, give_up_at: float) -> None:
+    def _try(self, tenant: str, rate: str | None) -> float | None:
+        return self._limiter.try_acquire(tenant) if rate is None else self._limiter.try_acquire(tenant, rate)  # type: ignore[call-arg]
+
+    def _wait_in_line(
+        self, tenant: str, line: deque[object], ticket: object, give_up_at: float, rate: str | None = None
+    ) -> None:
         retry = 0.0
         while True:
             with self._cond:
@@ -131,7 +181,7 @@ class TenantGate:
                             message=f"Tenant {tenant!r} waited too long in the AI queue.",
                         )
                     self._cond.wait(remaining)
-            retry = self._limiter.try_acquire(tenant)
+            retry = self._try(tenant, rate)
             if retry is None:
                 return
             remaining = give_up_at - self._clock.monotonic()

@@ -8,11 +8,12 @@ zero tokens and zero cost; what the upstream call cost is recorded once, on its 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from diner_agent.clock import Clock
 
 from .answer import Answer
+from .budget import BudgetExceeded
 from .completion import Completion
 from .errors import GatewayError, NotConfigured, RateLimited, Unavailable
 from .fallback import StreamBroken
@@ -39,11 +40,14 @@ class Recorder:
         self._sink = sink
         self._secrets = secrets
 
-    def done(self, call: Call, answer: Answer, *, cache_hit: bool = False, coalesced: bool = False) -> Completion:
+    def done(
+        self, call: Call, answer: Answer, *, cache_hit: bool = False, coalesced: bool = False, rate=None
+    ) -> Completion:  # type: ignore[no-untyped-def]
         """Record a successful call and return its Completion."""
         cache_hit = cache_hit or answer.upstream_cache_hit  # Cloudflare's cache: also free
         free = cache_hit or coalesced
-        return self.record(call, answer, status="ok", cache_hit=cache_hit, coalesced=coalesced, free=free)
+        done = self.record(call, answer, status="ok", cache_hit=cache_hit, coalesced=coalesced, free=free)
+        return done if rate is None else replace(done, rate=rate)
 
     def failed(self, call: Call, exc: GatewayError) -> None:
         if isinstance(exc, StreamBroken):
@@ -51,6 +55,8 @@ class Recorder:
             return
         if isinstance(exc, RateLimited):
             status = "rate_limited"
+        elif isinstance(exc, BudgetExceeded):
+            status = "over_budget"
         elif isinstance(exc, NotConfigured):
             status = "not_configured"
         elif isinstance(exc, Unavailable):
@@ -97,6 +103,7 @@ class Recorder:
             cost_estimated=estimated,
             log_id=answer.log_id if answer is not None else None,
             error=self.scrub(error),
+            retried=answer.retried if answer is not None and not free else False,
         )
         self._prom.observe_call(rec)
         if self._sink is not None:
@@ -115,6 +122,7 @@ class Recorder:
             estimated,
             rec.log_id,
             latency_ms,
+            retried=rec.retried,
         )
 
     def scrub(self, error: str | None) -> str | None:

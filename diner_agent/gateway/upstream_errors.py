@@ -104,6 +104,7 @@ def check_status(provider: str, response: httpx.Response, now: datetime) -> None
     if status == 429:
         code = error_code(data)
         retry_after = parse_retry_after(response.headers.get("retry-after"), now)
+        hinted = retry_after is not None
         if retry_after is None:
             retry_after = seconds_until_utc_midnight(now) if code == QUOTA_EXHAUSTED else DEFAULT_RETRY_AFTER
         raise RateLimited(
@@ -112,5 +113,6 @@ def check_status(provider: str, response: httpx.Response, now: datetime) -> None
             code,
             f"{provider} answered 429 (code {code}): {error_message(data)}",
             provider=provider,
+            hinted=hinted,
         )
     raise ProviderFailure(f"HTTP {status}: {error_message(data)}", breaker=status >= 500 or status == 408)

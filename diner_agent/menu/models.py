@@ -63,6 +63,8 @@ class Tenant(Base):
     web_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Bumped by every change to items, hours or closures, so cached menu snapshots know when to reload.
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # The tenant file's `ai:` block (rate_limit, cache_ttl, daily/monthly_budget_usd), or NULL.
+    ai_policy: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class Staff(Base):
@@ -205,6 +207,23 @@ class AiCall(Base):
     cost_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     log_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(String(300))
+    retried: Mapped[bool] = mapped_column(Boolean, default=False)  # asked the same provider again in time
+
+
+class AiAlert(Base):
+    """A diner's AI spend reached 80 % or 100 % of a budget: once per diner, period and threshold."""
+
+    __tablename__ = "ai_alerts"
+    __table_args__ = (UniqueConstraint("tenant", "period_key", "threshold"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(8))  # day | month
+    period_key: Mapped[str] = mapped_column(String(10))  # 2026-11-26 | 2026-11
+    threshold: Mapped[int] = mapped_column(Integer)  # 80 | 100
+    spent_usd: Mapped[float] = mapped_column(Float)
+    budget_usd: Mapped[float] = mapped_column(Float)
 
 
 class InboundWork(Base):

@@ -14,6 +14,25 @@ Interval = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
+class AiPolicy:
+    """A diner's own AI policy (the tenant file's optional `ai:` block); None keeps the deployment's default."""
+
+    rate_limit: str | None = None
+    cache_ttl: int | None = None
+    daily_budget_usd: float | None = None
+    monthly_budget_usd: float | None = None
+
+    @classmethod
+    def of(cls, stored: object) -> AiPolicy | None:
+        """From the stored JSON (a dict, or None when the diner has no `ai:` block)."""
+        if isinstance(stored, AiPolicy) or stored is None:
+            return stored
+        if not isinstance(stored, dict):
+            return None
+        return cls(**{k: stored.get(k) for k in ("rate_limit", "cache_ttl", "daily_budget_usd", "monthly_budget_usd")})
+
+
+@dataclass(frozen=True, slots=True)
 class TenantInfo:
     id: str
     name: str
@@ -24,6 +43,11 @@ class TenantInfo:
     slack_default_role: Role
     max_price_cents: int
     version: int = 0
+    ai: AiPolicy | None = None  # stored as JSON; read as an AiPolicy
+
+    def __post_init__(self) -> None:
+        if self.ai is not None and not isinstance(self.ai, AiPolicy):
+            object.__setattr__(self, "ai", AiPolicy.of(self.ai))
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ _TENANT = select(
     m.Tenant.slack_default_role,
     m.Tenant.max_price_cents,
     m.Tenant.version,
+    m.Tenant.ai_policy,
 )  # in TenantInfo's field order
 _TENANT_BY_ID = _TENANT.where(m.Tenant.id == bindparam("b_tenant"))
 _LOAD_ITEMS = (
@@ -138,6 +139,12 @@ class MenuStore:
     def tenant(self, tenant_id: str) -> TenantInfo | None:
         row = self._one(_TENANT_BY_ID, {"b_tenant": tenant_id})
         return TenantInfo(*row) if row else None
+
+    def cached_tenant(self, tenant_id: str) -> TenantInfo | None:
+        """The tenant as of its cached snapshot (no read when one is cached: the request that is asking
+        has just revalidated it), else read."""
+        cached = self._snapshots.get(tenant_id)
+        return cached.tenant if cached is not None else self.tenant(tenant_id)
 
     @retry_read
     def tenant_ids(self) -> list[str]:

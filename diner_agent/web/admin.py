@@ -2,6 +2,9 @@
 no JavaScript) and `GET /admin/ai-usage.json`, for one UTC day (`?date=`, default today) or a range
 (`?from=&to=`, inclusive, at most 93 days).
 
+Beside the usage it shows each diner's name, its spend against its budgets (today and this month, in its
+own time zone) and the budget alerts raised in the period, as badges on the diner's row and in a list.
+
 Guarded by ADMIN_TOKEN, given as HTTP Basic (any user name: browsers ask for it) or as a bearer token
 (scripts), compared in constant time. Without ADMIN_TOKEN the dashboard is off and says so (503), rather
 than being open to anyone who finds the URL.
@@ -12,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from pydantic import SecretStr
@@ -20,9 +23,11 @@ from pydantic import SecretStr
 from diner_agent.clock import Clock
 from diner_agent.config import secret_value
 from diner_agent.menu.store import MenuStore
+from diner_agent.menu.usage.alerts import alerts_since
+from diner_agent.menu.usage.budgets import budget_lines, tenant_names
 from diner_agent.menu.usage.report import MAX_REPORT_DAYS, UsageReport, usage_report
 from diner_agent.menu.usage.sink import UsageSink
-from diner_agent.web.usage_chart import calls_chart, cost_chart
+from diner_agent.web.usage_chart import budget_chart, calls_chart, cost_chart, usd
 
 log = logging.getLogger(__name__)
 REALM = 'Basic realm="diner-agent admin"'
@@ -65,11 +70,17 @@ def _day(value: str, name: str) -> date:
 
 
 def admin_blueprint(
-    store: MenuStore, admin_token: SecretStr | str | None, clock: Clock, usage: UsageSink | None = None
+    store: MenuStore,
+    admin_token: SecretStr | str | None,
+    clock: Clock,
+    usage: UsageSink | None = None,
+    budgets: tuple[float | None, float | None] = (None, None),
 ) -> Blueprint:
     """The dashboard; `usage` is this process's usage sink, flushed before each report so the page shows
-    every call this process has made (other workers' rows arrive as their writers store them)."""
+    every call this process has made (other workers' rows arrive as their writers store them); `budgets`
+    the deployment's default daily and monthly budgets (a diner's `ai:` block overrides them)."""
     bp = Blueprint("admin", __name__, template_folder="templates")
+    bp.add_app_template_filter(usd, "usd")
     expected = secret_value(admin_token)
 
     @bp.before_request
@@ -99,20 +110,42 @@ def admin_blueprint(
             usage.flush()
         return usage_report(store, first, last)
 
+    def extras(shown: UsageReport) -> tuple[list[dict], list, dict[str, str]]:
+        since = datetime(shown.first.year, shown.first.month, shown.first.day, tzinfo=UTC)
+        alerts = [a for a in alerts_since(store, since) if a["at"][:10] <= shown.last.isoformat()]
+        lines = budget_lines(store, clock.now(), *budgets)
+        names = tenant_names(store, sorted({*shown.tenants, *(a["tenant"] for a in alerts)}))
+        return alerts, lines, names
+
     @bp.get("/admin/ai-usage.json")
     def usage_json() -> Response:
-        return jsonify(report().to_dict())
+        shown = report()
+        alerts, lines, names = extras(shown)
+        body = shown.to_dict()
+        for row in body["tenants"]:
+            row["name"] = names.get(row["tenant"], row["tenant"])
+        body.update(alerts=alerts, budgets=[line.to_dict() for line in lines])
+        return jsonify(body)
 
     @bp.get("/admin/ai-usage")
     def usage_page() -> Response:
         shown = report()
+        alerts, lines, names = extras(shown)
         first, last = shown.first, shown.last
         span = last - first + timedelta(days=1)
+        badges: dict[str, list[str]] = {}
+        for alert in reversed(alerts):  # oldest first on the badge
+            badges.setdefault(alert["tenant"], []).append(f"{alert['threshold']}% {alert['period']}")
         html = render_template(
             "admin_usage.html",
             report=shown,
             calls=calls_chart(shown.buckets, shown.bucket),
             costs=cost_chart({name: s.cost_usd for name, s in shown.tenants.items()}),
+            budgets=budget_chart(lines),
+            budget_lines=lines,
+            alerts=alerts,
+            badges=badges,
+            names=names,
             single=first == last,
             earlier=(first - span, last - span),
             later=(first + span, last + span),

@@ -1,12 +1,15 @@
-"""Geometry for the dashboard's two server-rendered SVG charts: calls per hour (or day), stacked into
-cache hits and misses, and cost per diner. The template draws what these return; nothing here writes
-markup, so every label still passes through Jinja's escaping.
+"""Geometry for the dashboard's server-rendered SVG charts: calls per hour (or day), stacked into cache
+hits, misses and refusals (rate limit or budget: no model asked), cost per diner, and spend against
+budget per diner. The template draws what these return; nothing here writes markup, so every label
+still passes through Jinja's escaping. `usd` writes dollars with four significant digits.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+from diner_agent.menu.usage.budgets import BudgetLine
 from diner_agent.menu.usage.report import UsageBucket
 
 WIDTH = 720
@@ -20,7 +23,7 @@ class Bar:
     y: float
     width: float
     height: float
-    kind: str  # "hit" | "miss" | "cost": the CSS class, and what the tests look for
+    kind: str  # "hit" | "miss" | "refused" | "cost" | "budget" | "spent" | "over": the CSS class
     key: str  # the hour, day or diner the bar is for
     value: float
     title: str  # the tooltip
@@ -49,7 +52,7 @@ class Chart:
 
 def calls_chart(buckets: tuple[UsageBucket, ...], bucket: str) -> Chart:
     """Stacked columns: cache hits at the bottom, misses on top; one column per hour (or day)."""
-    top = _nice_max(max((b.hits + b.misses for b in buckets), default=0))
+    top = _nice_max(max((b.hits + b.misses + b.refused for b in buckets), default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(1, len(buckets))
     bar_w = max(1.0, slot * 0.72)
@@ -64,6 +67,10 @@ def calls_chart(buckets: tuple[UsageBucket, ...], bucket: str) -> Chart:
         base = TOP + plot_h
         bars.append(Bar(x, base - hit_h, bar_w, hit_h, "hit", key, b.hits, f"{key}: {b.hits} cache hits"))
         bars.append(Bar(x, base - hit_h - miss_h, bar_w, miss_h, "miss", key, b.misses, f"{key}: {b.misses} misses"))
+        refused_h = plot_h * b.refused / top
+        refused_title = f"{key}: {b.refused} refused (rate limit or budget)"
+        refused_y = base - hit_h - miss_h - refused_h
+        bars.append(Bar(x, refused_y, bar_w, refused_h, "refused", key, b.refused, refused_title))
         if i % every == 0:
             text = b.start.strftime("%H:00") if bucket == "hour" else b.start.strftime("%b %d")
             labels.append(Label(x + bar_w / 2, HEIGHT - 8, text))
@@ -82,10 +89,38 @@ def cost_chart(costs: dict[str, float]) -> Chart:
     for i, (tenant, cost) in enumerate(sorted(costs.items(), key=lambda kv: (-kv[1], kv[0]))):
         y = TOP + i * (row + gap)
         width = plot_w * cost / top
-        bars.append(Bar(name_w, y, width, row, "cost", tenant, cost, f"{tenant}: ${cost:.6f}"))
+        bars.append(Bar(name_w, y, width, row, "cost", tenant, cost, f"{tenant}: {usd(cost)}"))
         labels.append(Label(name_w - 8, y + row * 0.7, tenant, "end"))
-        labels.append(Label(name_w + width + 6, y + row * 0.7, f"${cost:.6f}", "start"))
+        labels.append(Label(name_w + width + 6, y + row * 0.7, usd(cost), "start"))
     return Chart(WIDTH, height, tuple(bars), tuple(labels), ())
+
+
+def budget_chart(lines: list[BudgetLine]) -> Chart:
+    """One bar per diner and budgeted period: the budget as a track, what is spent over it (red past 80 %)."""
+    row, gap, name_w = 22, 8, 220
+    height = TOP + max(1, len(lines)) * (row + gap) + 4
+    plot_w = WIDTH - name_w - 150
+    bars, labels = [], []
+    for i, line in enumerate(lines):
+        y = TOP + i * (row + gap)
+        key = f"{line.tenant}:{line.period}"
+        title = f"{line.name}: {usd(line.spent_usd)} of {usd(line.budget_usd)} this {line.period}"
+        bars.append(Bar(name_w, y, plot_w, row, "budget", key, line.budget_usd, title))
+        kind = "over" if line.share >= 0.8 else "spent"
+        bars.append(Bar(name_w, y, plot_w * min(1.0, line.share), row, kind, key, line.spent_usd, title))
+        labels.append(Label(name_w - 8, y + row * 0.7, f"{line.name} ({line.period})", "end"))
+        labels.append(Label(name_w + plot_w + 6, y + row * 0.7, f"{line.share:.0%} of {usd(line.budget_usd)}", "start"))
+    return Chart(WIDTH, height, tuple(bars), tuple(labels), ())
+
+
+def usd(value: float) -> str:
+    """Dollars with four significant digits and never fewer than two decimals: $0.00001234, $0.1235,
+    $12.35, $0 (never `$0.000000`, which hides that a cheap call cost anything at all)."""
+    if not value:
+        return "$0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(2, 3 - magnitude)
+    return f"${value:,.{decimals}f}"
 
 
 def _nice_max(value: int) -> int:

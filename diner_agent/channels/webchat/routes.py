@@ -6,15 +6,25 @@ The channel's jobs: have the command service find the diner by the bearer token 
 stored; the token itself is never logged), validate the request against our limits, let the command
 layer's ChatAnswerer decide what to say, and render that as one `chat.completion` or as
 `chat.completion.chunk` server-sent events, flushed as they arrive.
+
+On `/v1` the endpoint follows OpenAI's conventions, so the official SDKs' retry logic works: a call a rate
+limit refused answers 429 with OpenAI's error body and `Retry-After`, one over the diner's AI budget 429
+`insufficient_quota` (with `x-should-retry: false`: it will not pass before the period ends). `/api/chat`
+(the `/chat` page) keeps the friendly sentences instead. Every answer carries the diner's window in
+`x-ratelimit-{limit,remaining,reset}-requests` and what the gateway did in `x-diner-cache`
+(hit | miss | coalesced), `x-diner-provider` and (non-streamed) `x-diner-cost-usd`; a request with
+`Cache-Control: no-cache` is answered fresh (docs/operations.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+import math
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -32,7 +42,8 @@ from diner_agent.channels.webchat.openai_wire import (
 )
 from diner_agent.clock import Clock
 from diner_agent.commands.addressing import Addressed, Message
-from diner_agent.commands.chat.answers import CUT_OFF_NOTE, ChatAnswerer, End, Event, Text
+from diner_agent.commands.chat.answers import CUT_OFF_NOTE, ChatAnswerer, End, Event, Refused, Served, Text
+from diner_agent.commands.language_model import CallFacts
 from diner_agent.commands.service import CommandService
 
 log = logging.getLogger(__name__)
@@ -84,19 +95,19 @@ def webchat_blueprint(
             return _error(400, "The request body is nested too deeply.", "invalid_request_error")
         tenant_id = sender.tenant.id
         if not admission.enter(tenant_id):
-            response = _error(
-                429, "Busy: too many chat answers are running; retry in a moment.", "requests", None, "busy"
-            )
-            response.headers["Retry-After"] = "1"
-            return response
+            busy = _error(429, "Busy: too many chat answers are running; retry in a moment.", "requests", None, "busy")
+            busy.headers["Retry-After"] = "1"
+            return busy
+        streaming = False  # a stream gives its slot back when it ends; anything else when it returns
         try:
-            return _answer(sender, chat, tenant_id)
-        except BaseException:
-            admission.leave(tenant_id)
-            raise
+            response = _answer(sender, chat, tenant_id)
+            streaming = isinstance(response.response, _Releasing)
+            return response
+        finally:
+            if not streaming:
+                admission.leave(tenant_id)
 
     def _answer(sender: Addressed, chat, tenant_id: str) -> Response:  # type: ignore[no-untyped-def]
-        """The answer; the admission slot is given back when it is complete (a stream: when it ends)."""
         message_id = _message_id(tenant_id, request.headers.get("Idempotency-Key"))
         events = answerer.answer(
             sender.saying(chat.messages[-1]["content"], message_id),
@@ -104,23 +115,29 @@ def webchat_blueprint(
             stream=chat.stream,
             max_tokens=chat.max_tokens,
             temperature=chat.temperature,
+            openai_errors=request.path.startswith("/v1/"),
+            use_cache="no-cache" not in request.headers.get("Cache-Control", "").lower(),
         )
+        facts, first = _head(events)  # a stream's first text has arrived (or it was refused) by now
+        if isinstance(first, Refused):
+            return _refused(first, facts)
         completion_id = "chatcmpl-" + secrets.token_hex(12)
         created = int(clock.now().timestamp())
         if chat.stream:
-            body = _Releasing(_server_sent(events, completion_id, created, include_usage=chat.include_usage),
-                              lambda: admission.leave(tenant_id))  # fmt: skip
-            return Response(
+            rest = itertools.chain([first] if first is not None else [], events)
+            body = _Releasing(
+                _server_sent(rest, events, completion_id, created, include_usage=chat.include_usage),
+                lambda: admission.leave(tenant_id),
+            )
+            response = Response(
                 body,
                 content_type="text/event-stream; charset=utf-8",
                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
             )
-        try:
-            text, end = _collect(events)
-        finally:
-            admission.leave(tenant_id)
+            return _with_facts(response, facts)
+        text, end = _collect(itertools.chain([first] if first is not None else [], events))
         usage = usage_body(end.prompt_tokens, end.completion_tokens)
-        return jsonify(completion_body(completion_id, created, text, end.finish_reason, usage))
+        return _with_facts(jsonify(completion_body(completion_id, created, text, end.finish_reason, usage)), facts)
 
     @bp.get("/v1/models")
     def models() -> Response:
@@ -139,7 +156,59 @@ def webchat_blueprint(
     return bp
 
 
-def _server_sent(events: Iterator[Event], completion_id: str, created: int, *, include_usage: bool) -> Iterator[str]:
+def _head(events: Iterator[Event]) -> tuple[CallFacts | None, Event | None]:
+    """The facts the answer starts with, and its first other event (None when there is none)."""
+    facts = None
+    for event in events:
+        if isinstance(event, Served):
+            facts = event.facts
+            continue
+        return facts, event
+    return facts, None
+
+
+def _with_facts(response: Response, facts: CallFacts | None) -> Response:
+    if facts is None:
+        return response
+    headers = response.headers
+    if facts.limit is not None:
+        headers["x-ratelimit-limit-requests"] = str(facts.limit)
+        headers["x-ratelimit-remaining-requests"] = str(max(0, facts.remaining or 0))
+        headers["x-ratelimit-reset-requests"] = _duration(facts.reset_after or 0.0)
+    if facts.cache is not None:
+        headers["x-diner-cache"] = facts.cache
+    if facts.provider is not None:
+        headers["x-diner-provider"] = facts.provider
+    if facts.cost_usd is not None:
+        headers["x-diner-cost-usd"] = f"{facts.cost_usd:.9f}"
+    return response
+
+
+def _duration(seconds: float) -> str:
+    """OpenAI's form for x-ratelimit-reset-*: "20ms", "1s", "6m0s"."""
+    if 0 < seconds < 1:
+        return f"{math.ceil(seconds * 1000)}ms"
+    minutes, rest = divmod(math.ceil(seconds), 60)
+    return f"{minutes}m{rest}s" if minutes else f"{rest}s"
+
+
+def _refused(refusal: Refused, facts: CallFacts | None) -> Response:
+    """429 in OpenAI's shape: `rate_limit_exceeded` (retry after Retry-After) or `insufficient_quota`."""
+    wait = max(1, math.ceil(refusal.retry_after))
+    if refusal.kind == "over_budget":
+        response = _error(429, refusal.message, "insufficient_quota", None, "insufficient_quota")
+        response.headers["x-should-retry"] = "false"  # not before the budget's period ends
+    else:
+        response = _error(429, refusal.message, "requests", None, "rate_limit_exceeded")
+        response.headers["retry-after-ms"] = str(math.ceil(refusal.retry_after * 1000))
+        facts = refusal.facts or facts
+    response.headers["Retry-After"] = str(wait)
+    return _with_facts(response, facts)
+
+
+def _server_sent(
+    events: Iterable[Event], source: Iterator[Event], completion_id: str, created: int, *, include_usage: bool
+) -> Iterator[str]:
     """The SSE body: a role chunk, the text chunks, a finish chunk, the usage chunk if asked, [DONE]."""
     end = End()
     try:
@@ -148,7 +217,7 @@ def _server_sent(events: Iterator[Event], completion_id: str, created: int, *, i
             for event in events:
                 if isinstance(event, Text):
                     yield sse(chunk_body(completion_id, created, {"content": event.delta}))
-                else:
+                elif isinstance(event, End):
                     end = event
         except Exception:  # headers are sent: the stream can only be ended cleanly, with a note
             log.exception("web chat: the answer failed while streaming")
@@ -159,7 +228,7 @@ def _server_sent(events: Iterator[Event], completion_id: str, created: int, *, i
             yield sse(chunk_body(completion_id, created, {}, usage=usage))
         yield sse("[DONE]")
     finally:
-        close = getattr(events, "close", None)
+        close = getattr(source, "close", None)
         if close is not None:
             close()  # a reader that hung up cancels the upstream call too
 
@@ -189,12 +258,12 @@ class _Releasing:
             release()
 
 
-def _collect(events: Iterator[Event]) -> tuple[str, End]:
+def _collect(events: Iterable[Event]) -> tuple[str, End]:
     parts, end = [], End()
     for event in events:
         if isinstance(event, Text):
             parts.append(event.delta)
-        else:
+        elif isinstance(event, End):
             end = event
     return "".join(parts), end
 

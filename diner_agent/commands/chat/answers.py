@@ -2,9 +2,12 @@
 diner's live state as context, or a short canned answer when the model is rate limited or unavailable.
 
 Free of Flask and of the wire format: it yields Text and End events that the web chat channel renders
-as SSE chunks or one JSON object. The model is the command layer's Llm port, whose errors say what
-went wrong: a rate limit (ask again in N seconds), no model (every command still works), or an answer
-that broke off after some of its text was sent.
+as SSE chunks or one JSON object, a Served event first with what the gateway did (for the response
+headers) and, when the caller speaks OpenAI's conventions (`/v1`), a Refused event instead of the
+canned sentence when a rate limit or the diner's budget refused the call (the channel answers 429).
+The model is the command layer's Llm port, whose errors say what went wrong: a rate limit (ask again in
+N seconds), the budget (paused until the period ends), no model (every command still works), or an
+answer that broke off after some of its text was sent.
 """
 
 from __future__ import annotations
@@ -13,12 +16,22 @@ import logging
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from diner_agent.commands.addressing import Addressed
 from diner_agent.commands.chat.command_or_question import is_command
 from diner_agent.commands.chat.prompt import example_item, system_prompt
-from diner_agent.commands.language_model import Llm, LlmAnswer, LlmBroken, LlmError, LlmRateLimited
+from diner_agent.commands.language_model import (
+    CallFacts,
+    Llm,
+    LlmAnswer,
+    LlmBroken,
+    LlmError,
+    LlmOverBudget,
+    LlmRateLimited,
+)
 from diner_agent.commands.service import CommandService
+from diner_agent.commands.understand import over_budget
 from diner_agent.menu.records import MenuSnapshot
 
 log = logging.getLogger(__name__)
@@ -38,13 +51,33 @@ class End:
     completion_tokens: int = 0
 
 
-Event = Text | End
+@dataclass(frozen=True)
+class Served:
+    """How the answer is served (always the first event when anything is known)."""
+
+    facts: CallFacts
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The model was not asked: `kind` is "rate_limit" (ask again after `retry_after` s) or "over_budget"."""
+
+    kind: str
+    retry_after: float
+    message: str
+    facts: CallFacts | None = None
+
+
+Event = Text | End | Served | Refused
+PROMPTS_KEPT = 512
 
 
 class ChatAnswerer:
     def __init__(self, service: CommandService, llm: Llm | None) -> None:
         self._service = service
         self._llm = llm
+        # The system prompt of a diner at one menu version and one minute (its "Now:" line), built once.
+        self._prompts: dict[tuple[str, int, datetime], str] = {}
 
     def answer(
         self,
@@ -54,6 +87,8 @@ class ChatAnswerer:
         stream: bool,
         max_tokens: int,
         temperature: float,
+        openai_errors: bool = False,
+        use_cache: bool = True,
     ) -> Iterator[Event]:
         """Decide and start the answer now (a command is applied before this returns); the model's text
         arrives as the events are read.
@@ -65,30 +100,50 @@ class ChatAnswerer:
         """
         snapshot, now = addressed.snapshot, self._service.clock.now()
         newest = messages[-1]
-        if newest["role"] == "user" and is_command(newest["content"], snapshot, now):
-            return _said(self._service.answer(addressed).text)
         llm = self._llm
+        if newest["role"] == "user" and is_command(newest["content"], snapshot, now):
+            return _said(self._service.answer(addressed).text, self._rate(llm, snapshot))
         if llm is None:
             return _said(capabilities(snapshot))
         # The client's own system messages are dropped: ours carries the policy and the live menu, and a
         # generic UI's "You are a helpful assistant" must not override either (nor split the cache).
-        conversation = [{"role": "system", "content": system_prompt(snapshot, now)}]
+        conversation = [{"role": "system", "content": self._prompt(snapshot, now)}]
         conversation += [dict(m) for m in messages if m["role"] != "system"]
-        if stream:
-            return self._streamed(llm, snapshot, conversation, max_tokens, temperature)
-        return self._completed(llm, snapshot, conversation, max_tokens, temperature)
+        call = _Call(llm, snapshot, conversation, max_tokens, temperature, openai_errors, use_cache)
+        return self._streamed(call) if stream else self._completed(call)
 
-    def _streamed(
-        self, llm: Llm, snapshot: MenuSnapshot, conversation: list[dict], max_tokens: int, temperature: float
-    ) -> Iterator[Event]:
-        chunks = llm.stream(
-            snapshot.tenant.id, conversation, purpose=PURPOSE, max_tokens=max_tokens, temperature=temperature
+    def _prompt(self, snapshot: MenuSnapshot, now: datetime) -> str:
+        key = (snapshot.tenant.id, snapshot.tenant.version, now.replace(second=0, microsecond=0))
+        prompt = self._prompts.get(key)
+        if prompt is None:
+            if len(self._prompts) >= PROMPTS_KEPT:
+                self._prompts.clear()
+            prompt = self._prompts[key] = system_prompt(snapshot, now)
+        return prompt
+
+    @staticmethod
+    def _rate(llm: Llm | None, snapshot: MenuSnapshot) -> CallFacts | None:
+        status = getattr(llm, "rate_status", None)
+        return status(snapshot.tenant.id) if status is not None else None
+
+    def _streamed(self, call: _Call) -> Iterator[Event]:
+        snapshot = call.snapshot
+        chunks = call.llm.stream(
+            snapshot.tenant.id,
+            call.conversation,
+            purpose=PURPOSE,
+            max_tokens=call.max_tokens,
+            temperature=call.temperature,
+            cache_context=_context(snapshot),
+            use_cache=call.use_cache,
         )
         sent = False
         try:
             for chunk in chunks:
+                if chunk.facts is not None:
+                    yield Served(chunk.facts)
                 if chunk.answer is not None:
-                    yield _end(chunk.answer, max_tokens)
+                    yield _end(chunk.answer, call.max_tokens)
                     return
                 if chunk.delta:
                     sent = True
@@ -100,35 +155,75 @@ class ChatAnswerer:
                 yield Text(CUT_OFF_NOTE)
                 yield End()
                 return
-            yield from _said(self._trouble(snapshot, exc))  # nothing sent yet: say what still works
+            yield from self._trouble(call, exc)  # nothing sent yet: say what still works
         finally:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()  # a reader that hung up cancels the upstream call
 
-    def _completed(
-        self, llm: Llm, snapshot: MenuSnapshot, conversation: list[dict], max_tokens: int, temperature: float
-    ) -> Iterator[Event]:
+    def _completed(self, call: _Call) -> Iterator[Event]:
+        snapshot = call.snapshot
         try:
-            answer = llm.complete(
-                snapshot.tenant.id, conversation, purpose=PURPOSE, max_tokens=max_tokens, temperature=temperature
+            answer = call.llm.complete(
+                snapshot.tenant.id,
+                call.conversation,
+                purpose=PURPOSE,
+                max_tokens=call.max_tokens,
+                temperature=call.temperature,
+                cache_context=_context(snapshot),
+                use_cache=call.use_cache,
             )
         except Exception as exc:  # say what still works (a bug is logged with its traceback)
-            return _said(self._trouble(snapshot, exc))
-        return iter([Text(answer.text), _end(answer, max_tokens)])
+            return self._trouble(call, exc)
+        served = [Served(answer.facts)] if answer.facts is not None else []
+        return iter([*served, Text(answer.text), _end(answer, call.max_tokens)])
 
-    def _trouble(self, snapshot: MenuSnapshot, exc: Exception) -> str:
+    def _trouble(self, call: _Call, exc: Exception) -> Iterator[Event]:
+        snapshot = call.snapshot
         if isinstance(exc, LlmRateLimited):
-            return rate_limited(max(1, math.ceil(exc.retry_after)), snapshot)
+            seconds = max(1, math.ceil(exc.retry_after))
+            if call.openai_errors:
+                return iter([Refused("rate_limit", exc.retry_after, _limit_message(seconds), exc.facts)])
+            return _said(rate_limited(seconds, snapshot))
+        if isinstance(exc, LlmOverBudget):
+            if call.openai_errors:
+                return iter([Refused("over_budget", exc.retry_after, _budget_message(exc.period))])
+            return _said(over_budget(exc.period))
         if isinstance(exc, LlmError):
             log.warning("web chat: no model answer for %s: %s: %s", snapshot.tenant.id, type(exc).__name__, exc)
         else:
             log.error("web chat: the model call failed for %s", snapshot.tenant.id, exc_info=exc)
-        return capabilities(snapshot)
+        return _said(capabilities(snapshot))
 
 
-def _said(text: str) -> Iterator[Event]:
-    return iter([Text(text), End()])
+@dataclass(frozen=True)
+class _Call:
+    llm: Llm
+    snapshot: MenuSnapshot
+    conversation: list[dict]
+    max_tokens: int
+    temperature: float
+    openai_errors: bool
+    use_cache: bool
+
+
+def _context(snapshot: MenuSnapshot) -> str:
+    """What our system prompt is built from, for the cache key: the diner's menu at its version."""
+    return f"menu:{snapshot.tenant.id}:{snapshot.tenant.version}"
+
+
+def _limit_message(seconds: int) -> str:
+    return f"Rate limit reached for requests to this diner's assistant. Please try again in {seconds}s."
+
+
+def _budget_message(period: str) -> str:
+    word = "daily" if period == "day" else "monthly"
+    return f"This diner's {word} AI budget is used up; menu commands such as '86 meatloaf' still work."
+
+
+def _said(text: str, facts: CallFacts | None = None) -> Iterator[Event]:
+    head = [Served(facts)] if facts is not None else []
+    return iter([*head, Text(text), End()])
 
 
 def _end(answer: LlmAnswer, max_tokens: int) -> End:

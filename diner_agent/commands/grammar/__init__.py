@@ -49,6 +49,9 @@ class GrammarResult:
     commands: tuple[Command, ...] = ()
     matches: tuple[Match, ...] = ()
     problem: Problem | None = None
+    # Some of the text was read and some was not: the text is not read fully, so a model (when one is
+    # configured) is asked to read it whole (understand.py), even though part of it had a command shape.
+    partial: bool = False
 
     @property
     def fuzzy(self) -> bool:
@@ -93,7 +96,7 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
             if isinstance(again, Reading):
                 outcome = again
         if not isinstance(outcome, Reading):
-            return GrammarResult(problem=outcome)
+            return GrammarResult(problem=outcome, partial=bool(commands) or _read_elsewhere(chunks, chunk, ctx))
         for command, match in _pairs(outcome):
             if all(command != c for c in commands):  # "hot wings are gone, 86 em" names them twice
                 commands.append(command)
@@ -101,6 +104,16 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
                     matches.append(match)
         previous = outcome
     return GrammarResult(tuple(commands), tuple(matches))
+
+
+def _read_elsewhere(chunks: list[str], failed: str, ctx: Context) -> bool:
+    """Whether another part of a text that failed to read did read: a later chunk, or one clause of the
+    chunk that failed ("86 the pie and knock a buck off the coffee": the second half is read alone)."""
+    later = chunks[chunks.index(failed) + 1 :]
+    if any(isinstance(_read_chunk(chunk, ctx), Reading) for chunk in later):
+        return True
+    atoms = _SOFT_SPLIT.split(failed)[0::2]
+    return len(atoms) > 1 and any(isinstance(_read_clause(a.strip(" ,"), ctx), Reading) for a in atoms if a.strip(" ,"))
 
 
 def _is_addressee(word: str, snapshot: MenuSnapshot) -> bool:

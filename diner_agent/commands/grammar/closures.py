@@ -126,7 +126,6 @@ def _clean_reason(reason: str) -> str | None:
 
 
 def _until(m: re.Match[str], ctx: Context) -> datetime | None:
-    local_now = ctx.now.astimezone(ctx.tz)
     if m.group("notice"):
         return None
     if m.group("eod"):
@@ -135,7 +134,8 @@ def _until(m: re.Match[str], ctx: Context) -> datetime | None:
     if duration:
         amount = float(_NUMBERS.get(duration, 0) or duration)
         minutes = amount * (60 if unit.startswith("h") else 1)
-        return (local_now + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+        # In real time: "for 2 hours" at 1:30 am on a DST morning still ends two hours later (4:30 or 2:30).
+        return (ctx.now + timedelta(minutes=minutes)).astimezone(ctx.tz).replace(second=0, microsecond=0)
     token = m.group("time") or m.group("btime")
     if token:
         t = read_time(token)
@@ -150,7 +150,7 @@ def _until(m: re.Match[str], ctx: Context) -> datetime | None:
                 datetime.combine(day + timedelta(days=offset), time(h, mi), ctx.tz) for h, mi in candidates
             )
             for moment in moments:
-                if moment > local_now:
+                if moment.timestamp() > ctx.now.timestamp():  # in real time, also in a repeated DST hour
                     return moment
         return None
     keys, _ = find_days(m.group("day"), ctx.today)

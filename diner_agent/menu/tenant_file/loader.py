@@ -69,6 +69,7 @@ def _load_one(s, entry: TenantEntry, reset: bool, report: LoadReport) -> None:  
     tenant.slack_team = entry.slack_team
     tenant.slack_default_role = entry.slack_default_role
     tenant.max_price_cents = entry.max_price
+    tenant.ai_policy = entry.ai.model_dump(mode="json", exclude_none=True) if entry.ai is not None else None
     tenant.version = (tenant.version or 0) + 1
     s.flush()
 

@@ -8,9 +8,19 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import limits
 import phonenumbers
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from diner_agent.menu.hours import HoursError, parse_spec
 from diner_agent.menu.prices import cents_of
@@ -65,6 +75,23 @@ class MenuEntry(_Strict):
     available: bool = True
 
 
+def _rate(value: str) -> str:
+    try:
+        limits.parse(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a rate such as '10/minute' or '500/day'") from None
+    return value
+
+
+class AiEntry(_Strict):
+    """The optional `ai:` block: this diner's own AI rate limit, cache TTL and budgets (USD)."""
+
+    rate_limit: Annotated[str, AfterValidator(_rate)] | None = None
+    cache_ttl: Annotated[int, Field(ge=0, le=86_400)] | None = None
+    daily_budget_usd: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    monthly_budget_usd: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
+
+
 class TenantEntry(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$", max_length=64)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -77,6 +104,7 @@ class TenantEntry(_Strict):
     staff: list[StaffEntry] = []
     hours: dict[str, str] = {}
     menu: list[MenuEntry] = []
+    ai: AiEntry | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -15,8 +15,8 @@ MAX_REPORT_DAYS = 93
 HOURLY_UP_TO_DAYS = 3  # longer ranges are charted per day: 24 bars a day stop being readable
 _FAILED = frozenset({"error", "unavailable", "not_configured"})
 _COUNTED = (
-    "requests", "upstream_calls", "cache_hits", "coalesced", "rate_limited", "fallbacks", "errors",
-    "prompt_tokens", "completion_tokens",
+    "requests", "upstream_calls", "cache_hits", "coalesced", "rate_limited", "over_budget", "retried", "fallbacks",
+    "errors", "prompt_tokens", "completion_tokens",
 )  # fmt: skip
 
 
@@ -39,6 +39,8 @@ class UsageSummary:
     cache_hits: int = 0
     coalesced: int = 0
     rate_limited: int = 0
+    over_budget: int = 0  # refused before any call: the diner's AI budget was spent
+    retried: int = 0  # the provider was asked again after a short "retry after"
     fallbacks: int = 0  # answered by a provider later in the fallback chain
     errors: int = 0
     prompt_tokens: int = 0
@@ -60,6 +62,8 @@ class UsageSummary:
             "cache_hit_rate": None if self.cache_hit_rate is None else round(self.cache_hit_rate, 4),
             "coalesced": self.coalesced,
             "rate_limited": self.rate_limited,
+            "over_budget": self.over_budget,
+            "retried": self.retried,
             "fallbacks": self.fallbacks,
             "errors": self.errors,
             "prompt_tokens": self.prompt_tokens,
@@ -85,12 +89,14 @@ class _Tally:
         c = self.counts
         c["requests"] += 1
         free = row["cache_hit"] or row["coalesced"]
-        refused_by_us = row["rate_limited"] and row["provider"] is None
+        refused_by_us = (row["rate_limited"] and row["provider"] is None) or row["status"] == "over_budget"
         if not free and not refused_by_us and row["status"] != "not_configured":
             c["upstream_calls"] += 1
         c["cache_hits"] += bool(row["cache_hit"])
         c["coalesced"] += bool(row["coalesced"])
         c["rate_limited"] += bool(row["rate_limited"])
+        c["over_budget"] += row["status"] == "over_budget"
+        c["retried"] += bool(row.get("retried"))
         c["fallbacks"] += (row["fallback_step"] or 0) > 0
         c["errors"] += row["status"] in _FAILED
         c["prompt_tokens"] += row["prompt_tokens"] or 0
@@ -112,11 +118,13 @@ class _Tally:
 
 @dataclass(frozen=True)
 class UsageBucket:
-    """Calls in one hour (or day) of the chart: served from the cache, and everything else."""
+    """Calls in one hour (or day) of the chart: served from the cache, refused by a rate limit or a budget
+    (no model was asked), and the misses (upstream calls, answered or failed)."""
 
     start: datetime
     hits: int
     misses: int
+    refused: int = 0
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,10 @@ class UsageReport:
             "tenants": [{"tenant": name, **s.to_dict()} for name, s in self.tenants.items()],
             "totals": self.totals.to_dict(),
             "bucket": self.bucket,
-            "buckets": [{"start": b.start.isoformat(), "hits": b.hits, "misses": b.misses} for b in self.buckets],
+            "buckets": [
+                {"start": b.start.isoformat(), "hits": b.hits, "misses": b.misses, "refused": b.refused}
+                for b in self.buckets
+            ],
         }
 
 
@@ -153,7 +164,7 @@ def usage_report(store: MenuStore, first: date, last: date) -> UsageReport:
     step = timedelta(hours=1) if hourly else timedelta(days=1)
     start = datetime(first.year, first.month, first.day, tzinfo=UTC)
     slots = int((last - first + timedelta(days=1)) / step)
-    hits, misses = [0] * slots, [0] * slots
+    hits, misses, refused = [0] * slots, [0] * slots, [0] * slots
     totals, tenants = _Tally(), defaultdict(_Tally)
     for row in calls(store, first, last):
         totals.add(row)
@@ -163,9 +174,11 @@ def usage_report(store: MenuStore, first: date, last: date) -> UsageReport:
         slot = min(slots - 1, max(0, int((at - start) / step)))
         if row["cache_hit"]:
             hits[slot] += 1
+        elif row["status"] in ("rate_limited", "over_budget"):
+            refused[slot] += 1
         else:
             misses[slot] += 1
-    buckets = tuple(UsageBucket(start + i * step, hits[i], misses[i]) for i in range(slots))
+    buckets = tuple(UsageBucket(start + i * step, hits[i], misses[i], refused[i]) for i in range(slots))
     return UsageReport(
         first,
         last,

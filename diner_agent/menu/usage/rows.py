@@ -20,7 +20,7 @@ _SAFE_NAME = re.compile(r"[a-z0-9-]{1,64}")
 FIELDS = (
     "at", "tenant", "provider", "model", "cache_hit", "coalesced", "rate_limited", "streamed", "status",
     "fallback_step", "latency_ms", "prompt_tokens", "completion_tokens", "cost_usd", "cost_estimated",
-    "log_id", "error",
+    "log_id", "error", "retried",
 )  # fmt: skip
 
 
@@ -41,6 +41,7 @@ def _ai_call(row: dict) -> m.AiCall:
     at = at.astimezone(UTC)
     values = {k: row.get(k) for k in FIELDS if k != "at"}
     values["error"] = (values.get("error") or None) and str(values["error"])[:300]
+    values["retried"] = bool(values.get("retried"))
     return m.AiCall(at=at, day=at.date(), **values)
 
 

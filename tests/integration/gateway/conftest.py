@@ -57,7 +57,7 @@ def make_gateway(fake_cloudflare, backend, redis_prefix) -> Iterator[Callable[..
     built: list[AIGateway] = []
     clients = []
 
-    def make(*providers: str, clock=None, **overrides) -> tuple[AIGateway, MemorySink]:
+    def make(*providers: str, clock=None, keep_alert=None, **overrides) -> tuple[AIGateway, MemorySink]:
         kwargs = fake_cloudflare.config_kwargs(*providers)
         kwargs.update(connect_timeout=1.0, first_byte_timeout=1.0, total_timeout=4.0, rate_limit="1000/minute")
         if backend == "redis":
@@ -68,7 +68,14 @@ def make_gateway(fake_cloudflare, backend, redis_prefix) -> Iterator[Callable[..
         if client is not None:
             clients.append(client)
         config = GatewayConfig(**kwargs)
-        gateway = AIGateway(config, metrics_sink=sink, clock=clock, http_client=client, registry=CollectorRegistry())
+        gateway = AIGateway(
+            config,
+            metrics_sink=sink,
+            clock=clock,
+            http_client=client,
+            registry=CollectorRegistry(),
+            keep_alert=keep_alert,
+        )
         built.append(gateway)
         return gateway, sink
 

@@ -46,7 +46,8 @@ def test_identical_concurrent_requests_make_one_upstream_call(make_gateway, fake
 
 
 def test_a_leaders_failure_reaches_its_followers(make_gateway, fake_cloudflare):
-    fake_cloudflare.gateway.always(Sleep(0.3, then=RateLimit(3040, retry_after=2)))
+    """(A Retry-After past the deadline: the leader does not wait to ask again, it gives up at once.)"""
+    fake_cloudflare.gateway.always(Sleep(0.3, then=RateLimit(3040, retry_after=30)))
     gateway, sink = make_gateway(GATEWAY)
     results = together(8, lambda: gateway.complete("blue-plate", MESSAGES))
 

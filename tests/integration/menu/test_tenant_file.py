@@ -121,3 +121,38 @@ def test_web_tokens_are_stored_hashed_and_rotate(store):
         from diner_agent.menu.models import Tenant
 
         assert session.get(Tenant, "blue-plate").web_token_hash != second
+
+
+AI_BLOCK = GOOD + """    ai: {rate_limit: "60/minute", cache_ttl: 900, daily_budget_usd: 2.5, monthly_budget_usd: 40}
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('rate_limit: "60/minute"', 'rate_limit: "lots"'), "tenant 'corner': ai.rate_limit: 'lots' is not a rate"),
+        (("cache_ttl: 900", "cache_ttl: -5"), "tenant 'corner': ai.cache_ttl"),
+        (("daily_budget_usd: 2.5", "daily_budget_usd: 0"), "tenant 'corner': ai.daily_budget_usd"),
+        (("monthly_budget_usd: 40", "monthly_budget_usd: ten"), "tenant 'corner': ai.monthly_budget_usd"),
+        (("cache_ttl: 900", "cache_tll: 900"), "tenant 'corner': ai.cache_tll"),
+    ],
+)
+def test_a_bad_ai_block_is_refused_naming_the_diner_and_field(change, expected):
+    text = AI_BLOCK.replace(*change)
+    assert change[1] in text
+    assert any(expected in problem for problem in _errors(text))
+
+
+def test_the_ai_block_is_stored_and_read_back_with_the_diner(sqlite_url):
+    store = MenuStore.from_url(sqlite_url)
+    load_tenants(store, parse_tenant_file(AI_BLOCK))
+    policy = store.snapshot("corner").tenant.ai
+    assert (policy.rate_limit, policy.cache_ttl, policy.daily_budget_usd, policy.monthly_budget_usd) == (
+        "60/minute",
+        900,
+        2.5,
+        40.0,
+    )
+    load_tenants(store, parse_tenant_file(GOOD))  # the block removed: back to the deployment's defaults
+    assert store.snapshot("corner").tenant.ai is None
+    store.close()

@@ -53,8 +53,8 @@ def test_each_kind_of_call_is_counted_where_it_belongs(store):
     assert (blue.latency_p50_ms, blue.latency_p95_ms) == (100, 300)  # over the four answered calls
     assert report.totals.requests == 9 and report.totals.cost_usd == pytest.approx(0.503)
     assert list(report.tenants) == ["blue-plate", "demo-diner"]
-    hits = {b.start.hour: (b.hits, b.misses) for b in report.buckets if b.hits or b.misses}
-    assert hits == {12: (1, 7), 15: (0, 1)}
+    hits = {b.start.hour: (b.hits, b.misses, b.refused) for b in report.buckets if b.hits or b.misses}
+    assert hits == {12: (1, 5, 2), 15: (0, 1, 0)}  # the two rate-limited calls are refusals, not misses
 
 
 def test_only_the_asked_days_are_reported(store):

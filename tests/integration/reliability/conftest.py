@@ -9,7 +9,7 @@ from tests.fakes.twilio_rest import FakeTwilioRest
 from tests.integration.channels.conftest import fake_slack, make_app  # noqa: F401 (fixtures used below)
 from tests.services import redis_url
 
-collect_ignore = [] if redis_url() else ["test_limits_across_workers.py"]
+collect_ignore = [] if redis_url() else ["test_limits_across_workers.py", "test_budgets_across_workers.py"]
 
 
 @pytest.fixture(name="build_app")

@@ -178,7 +178,7 @@ def _stream(base: str, token: str, text: str) -> tuple[str, list[str]]:
     payloads = []
     body = {"model": "diner-agent", "messages": [{"role": "user", "content": text}], "stream": True}
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.stream("POST", f"{base}/v1/chat/completions", json=body, headers=headers, timeout=30) as response:
+    with httpx.stream("POST", f"{base}/api/chat", json=body, headers=headers, timeout=30) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         for line in response.iter_lines():
@@ -194,6 +194,8 @@ def _stream(base: str, token: str, text: str) -> tuple[str, list[str]]:
 
 
 def test_web_chat_streamed_and_not(fault, fake_cloudflare, build_app):
+    """The chat page's endpoint always answers something useful (on /v1 a 429 is a 429 instead:
+    tests/integration/channels/webchat/test_openai_conventions.py)."""
     app = build_app(**ai_settings(fake_cloudflare, **SHORT_AI_TIMEOUTS))
     store = Assembly.of(app).store
     token = store.issue_token(BLUE_PLATE)
@@ -202,7 +204,7 @@ def test_web_chat_streamed_and_not(fault, fake_cloudflare, build_app):
 
     with serve(app) as base:
         answer = httpx.post(
-            f"{base}/v1/chat/completions",
+            f"{base}/api/chat",
             json={"model": "diner-agent", "messages": [{"role": "user", "content": QUESTION}]},
             headers=headers,
             timeout=30,

@@ -65,3 +65,27 @@ def test_memory_cache_is_bounded_and_evicts_the_least_recently_used():
 def test_answers_round_trip_through_json_with_their_chunks():
     streamed = Answer("ab", "workers-ai", "@cf/m", 3, 2, True, "log", False, 1, 12.5, ("a", "b"))
     assert Answer.from_json(streamed.to_json()) == streamed
+
+
+def _key(messages, context):
+    return cache_key(
+        tenant="blue-plate",
+        scope="tenant",
+        model="m",
+        messages=messages,
+        response_format=None,
+        max_tokens=100,
+        temperature=0.3,
+        stream=False,
+        context=context,
+    )
+
+
+def test_with_a_context_the_key_ignores_the_system_prompt_but_not_the_context_or_the_conversation():
+    at_ten = [{"role": "system", "content": "Now: 10:00."}, {"role": "user", "content": "Pie?"}]
+    at_ten_past = [{"role": "system", "content": "Now: 10:10."}, {"role": "user", "content": "Pie?"}]
+    assert _key(at_ten, "menu:blue-plate:7") == _key(at_ten_past, "menu:blue-plate:7")
+    assert _key(at_ten, "menu:blue-plate:7") != _key(at_ten, "menu:blue-plate:8")  # the menu changed
+    assert _key(at_ten, None) != _key(at_ten_past, None)  # without a context the prompt is part of the key
+    other = [at_ten[0], {"role": "user", "content": "Cake?"}]
+    assert _key(at_ten, "menu:blue-plate:7") != _key(other, "menu:blue-plate:7")

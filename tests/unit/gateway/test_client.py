@@ -99,4 +99,5 @@ def test_call_records_serialise_for_the_jsonl_export():
         "cost_estimated",
         "log_id",
         "error",
+        "retried",
     }

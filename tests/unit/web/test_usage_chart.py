@@ -32,7 +32,7 @@ def test_columns_stack_hits_under_misses_and_scale_to_a_round_maximum():
 
 def test_an_empty_day_still_draws_an_axis():
     chart = calls_chart(hours({}), "hour")
-    assert chart.empty and len(chart.bars) == 48 and chart.gridlines
+    assert chart.empty and len(chart.bars) == 72 and chart.gridlines  # hit, miss, refused per hour
 
 
 def test_cost_bars_are_longest_for_the_most_expensive_diner():
@@ -80,3 +80,21 @@ def test_report_ranges(args, expected):
 def test_bad_report_ranges(args):
     with pytest.raises(BadRange):
         report_range(args, TODAY)
+
+
+def test_refusals_stack_on_top_apart_from_misses():
+    from datetime import UTC, datetime
+
+    from diner_agent.menu.usage.report import UsageBucket
+    from diner_agent.web.usage_chart import calls_chart
+
+    chart = calls_chart((UsageBucket(datetime(2026, 11, 26, 15, tzinfo=UTC), 1, 2, 2),), "hour")
+    by = {b.kind: b for b in chart.bars}
+    assert (by["hit"].value, by["miss"].value, by["refused"].value) == (1, 2, 2)
+    assert by["refused"].y + by["refused"].height == by["miss"].y  # refusals sit on top of the misses
+
+
+def test_dollars_keep_four_significant_digits():
+    from diner_agent.web.usage_chart import usd
+
+    assert [usd(v) for v in (0, 1.234567e-05, 0.1234567, 12.3456)] == ["$0", "$0.00001235", "$0.1235", "$12.35"]

@@ -208,23 +208,33 @@ def test_a_body_that_is_not_json_gets_400(site):
 # --- when the model cannot answer -------------------------------------------------------------------------
 
 
-def test_over_the_rate_limit_the_answer_says_when_to_ask_again(make_site, fake_cloudflare):
+def _page_chat(site, text: str, *, stream: bool = False) -> str:
+    """What the /chat page's endpoint (/api/chat) says: friendly sentences, never a 429."""
+    response = httpx.post(
+        f"{site.url}/api/chat",
+        json={"messages": [_user(text)], "stream": stream},
+        headers={"Authorization": f"Bearer {site.token}"},
+    )
+    assert response.status_code == 200
+    if not stream:
+        return response.json()["choices"][0]["message"]["content"]
+    events = [line[len("data: ") :] for line in response.text.splitlines() if line.startswith("data: ")]
+    chunks = [json.loads(e) for e in events[:-1]]
+    return "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
+
+
+def test_over_the_rate_limit_the_chat_page_says_when_to_ask_again(make_site, fake_cloudflare):
     site = make_site(ai_rate_limit="1/minute")
-    client = site.openai()
-    client.chat.completions.create(model="diner-agent", messages=[_user(QUESTION)])
-    answer = client.chat.completions.create(model="diner-agent", messages=[_user("And one for dessert?")])
-    text = answer.choices[0].message.content
+    _page_chat(site, QUESTION)
+    text = _page_chat(site, "And one for dessert?")
     assert "Please ask again in" in text and "seconds" in text and "86 coffee" in text
     assert len(fake_cloudflare.requests) == 1
-
-    streamed = client.chat.completions.create(model="diner-agent", messages=[_user("A third one?")], stream=True)
-    assert "Please ask again in" in "".join(c.choices[0].delta.content or "" for c in streamed if c.choices)
+    assert "Please ask again in" in _page_chat(site, "A third one?", stream=True)
 
 
-def test_an_upstream_429_is_answered_politely_too(site, fake_cloudflare):
+def test_an_upstream_429_is_answered_politely_on_the_chat_page_too(site, fake_cloudflare):
     fake_cloudflare.gateway.always(RateLimit(retry_after=30))
-    answer = site.openai().chat.completions.create(model="diner-agent", messages=[_user(QUESTION)])
-    assert "Please ask again in 30 seconds" in answer.choices[0].message.content
+    assert "Please ask again in 30 seconds" in _page_chat(site, QUESTION)
 
 
 @pytest.mark.parametrize("stream", [False, True])
