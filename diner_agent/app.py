@@ -13,7 +13,8 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from diner_agent.assembly import APP_KEY, Assembly, redis_ping
+from diner_agent.assembly import APP_KEY, Assembly
+from diner_agent.availability import redis_ping
 from diner_agent.channels.slack.events import slack_blueprint
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.channels.sms.webhook import sms_blueprint

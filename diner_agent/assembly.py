@@ -15,13 +15,11 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from diner_agent.channels.durable import Deliverer, DurableWork, WorkSettings, worker_name
+from diner_agent.availability import deliverers, retention, store_deadlines, work_settings
+from diner_agent.channels.durable import DurableWork
 from diner_agent.channels.followups import InProcessFollowups
-from diner_agent.channels.slack.late import POST, RESPONSE_URL, PostDeliverer, ResponseUrlDeliverer
 from diner_agent.channels.slack.listeners import ListenerPool
-from diner_agent.channels.sms.late import KIND as SMS
-from diner_agent.channels.sms.late import SmsDeliverer
-from diner_agent.channels.sms.outbound import SmsSender
+from diner_agent.channels.work_ports import worker_name
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.language_model import (
     CallFacts,
@@ -46,13 +44,11 @@ from diner_agent.gateway import (
     RateLimited,
     TenantPolicy,
 )
-from diner_agent.menu.db import Deadlines
-from diner_agent.menu.retention import DailyPrune, Retention
+from diner_agent.menu.retention import DailyPrune
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.usage.alerts import record_alert
 from diner_agent.menu.usage.sink import UsageSink
 from diner_agent.menu.work_queue import SqlWorkQueue
-from diner_agent.redis_guard import guarded_redis
 
 log = logging.getLogger(__name__)
 APP_KEY = "diner_agent"  # where create_app keeps the Assembly in `app.extensions`
@@ -98,60 +94,6 @@ def policy_of(store: MenuStore) -> Callable[[str], TenantPolicy | None]:
         return TenantPolicy(ai.rate_limit, ai.cache_ttl, ai.daily_budget_usd, ai.monthly_budget_usd, tenant.timezone)
 
     return policy
-
-
-def store_deadlines(settings: Settings) -> Deadlines:
-    return Deadlines(
-        connect_timeout=settings.db_connect_timeout,
-        statement_timeout_ms=settings.db_statement_timeout_ms,
-        pool_timeout=settings.db_pool_timeout,
-    )
-
-
-def retention(settings: Settings) -> Retention:
-    return Retention(
-        messages_days=settings.prune_messages_after_days,
-        ai_calls_days=settings.prune_ai_calls_after_days,
-        audit_days=settings.prune_audit_after_days,
-    )
-
-
-def deliverers(settings: Settings) -> dict[str, Deliverer]:
-    """The ways this process can send a late answer: SMS with Twilio's account SID and token, Slack with
-    its bot token and signing secret."""
-    found: dict[str, Deliverer] = {}
-    sender = SmsSender.from_settings(settings)
-    if sender is not None:
-        found[SMS] = SmsDeliverer(sender)
-    token = secret_value(settings.slack_bot_token)
-    if token and secret_value(settings.slack_signing_secret):
-        from slack_sdk import WebClient
-
-        found[RESPONSE_URL] = ResponseUrlDeliverer()
-        found[POST] = PostDeliverer(WebClient(token=token, base_url=settings.slack_api_url))
-    return found
-
-
-def work_settings(settings: Settings) -> WorkSettings:
-    return WorkSettings(
-        workers=settings.ai_workers,
-        per_tenant=settings.ai_backlog_per_diner,
-        backlog=settings.ai_backlog,
-        poll_seconds=settings.work_poll_seconds,
-        deliver_within=settings.delivery_deadline_seconds,
-    )
-
-
-def redis_ping(settings: Settings, clock: Clock) -> tuple[Callable[[], bool], Callable[[], None]] | None:
-    """A readiness probe of REDIS_URL on its own guarded client (and its closer), or None without Redis."""
-    if not settings.redis_url:
-        return None
-    client = guarded_redis(settings.redis_url, clock, timeout=settings.redis_timeout, skip_for=1.0)
-
-    def ping() -> bool:
-        return bool(client.ping())
-
-    return ping, client.close
 
 
 class GatewayLlm:

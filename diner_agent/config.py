@@ -97,8 +97,8 @@ class Settings(BaseSettings):
     work_lease_seconds: float = Field(default=30.0, gt=0)
     work_poll_seconds: float = Field(default=1.0, gt=0)
     delivery_deadline_seconds: float = Field(default=600.0, gt=0)
-    chat_concurrency_total: int = Field(default=2, ge=1)
-    chat_concurrency_per_diner: int = Field(default=1, ge=1)
+    chat_concurrency_total: int = Field(default=3, ge=1)
+    chat_concurrency_per_diner: int = Field(default=2, ge=1)
 
     # Retention (docs/operations.md, "Retention"): what `diner-agent prune` and the daily prune delete.
     prune_messages_after_days: int = Field(default=30, ge=3)  # longer than any channel's retry window

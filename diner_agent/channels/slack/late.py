@@ -14,8 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from diner_agent.channels.durable import Delivery
 from diner_agent.channels.slack.blocks import reply_message
+from diner_agent.channels.work_ports import Delivery
 from diner_agent.commands.model import Reply
 
 log = logging.getLogger(__name__)

@@ -3,9 +3,9 @@ Twilio's REST API from the diner's number to the sender."""
 
 from __future__ import annotations
 
-from diner_agent.channels.durable import Delivery
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.channels.sms.wire import sms_text
+from diner_agent.channels.work_ports import Delivery
 from diner_agent.commands.model import Reply
 
 KIND = "sms"

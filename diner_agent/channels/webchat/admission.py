@@ -12,7 +12,7 @@ import threading
 
 
 class ChatAdmission:
-    def __init__(self, total: int = 2, per_diner: int = 1) -> None:
+    def __init__(self, total: int = 3, per_diner: int = 2) -> None:
         self.total = total
         self.per_diner = per_diner
         self._lock = threading.Lock()
