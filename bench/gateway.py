@@ -7,6 +7,7 @@ Figures:
   over sequential non-streaming cache misses (calls interleaved so both see the same machine state).
   The fake runs in its own process here, as a real upstream would: sharing the GIL with it would
   charge its thread switches to whichever client happens to run Python right after a response;
+- the same misses for a diner with a daily budget (reserve before, settle after): what the budget adds;
 - cache-hit latency in process;
 - upstream calls made for 50 identical concurrent requests (single-flight);
 - cached vs uncached latency with an 800 ms upstream.
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anyw
 import httpx  # noqa: E402
 from prometheus_client import CollectorRegistry  # noqa: E402
 
-from diner_agent.gateway import AIGateway, GatewayConfig, MemorySink  # noqa: E402
+from diner_agent.gateway import AIGateway, GatewayConfig, MemorySink, TenantPolicy  # noqa: E402
 from diner_agent.gateway.metadata import metadata_header  # noqa: E402
 from tests.fakes.cloudflare import FakeCloudflare, Reply  # noqa: E402
 
@@ -89,7 +90,7 @@ def messages(n: int) -> list[dict]:
     return [{"role": "user", "content": f"coffee is {n / 100:.2f} now"}]
 
 
-def overhead(fake: RemoteFake, n: int, redis_url: str | None) -> dict:
+def overhead(fake: RemoteFake, n: int, redis_url: str | None, policy: TenantPolicy | None = None) -> dict:
     gateway = make_gateway(fake, redis_url)
     direct = httpx.Client()
     url = f"{fake.gateway_url}/compat/chat/completions"
@@ -102,7 +103,7 @@ def overhead(fake: RemoteFake, n: int, redis_url: str | None) -> dict:
     }
     body = {"model": "workers-ai/@cf/meta/llama-3.1-8b-instruct-fast", "max_tokens": 256, "temperature": 0.0}
     for i in range(50):  # warm up connections and code paths
-        gateway.complete(TENANT, messages(-i - 1))
+        gateway.complete(TENANT, messages(-i - 1), policy=policy)
         direct.post(url, json={**body, "messages": messages(-i - 1)}, headers=headers).json()
     via_gateway, via_httpx = [], []
     for i in range(n):
@@ -110,7 +111,7 @@ def overhead(fake: RemoteFake, n: int, redis_url: str | None) -> dict:
         direct.post(url, json={**body, "messages": messages(i)}, headers=headers).json()
         via_httpx.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        gateway.complete(TENANT, messages(n + i))
+        gateway.complete(TENANT, messages(n + i), policy=policy)
         via_gateway.append((time.perf_counter() - t) * 1000)
     gateway.close()
     direct.close()
@@ -189,12 +190,15 @@ def main() -> None:
 
     remote = RemoteFake()
     try:
+        budget = TenantPolicy(daily_budget_usd=1_000_000.0)  # never reached: every call reserves and settles
         figures = {
             "overhead_memory": overhead(remote, args.requests, None),
+            "overhead_budget_memory": overhead(remote, args.requests, None, budget),
             "cache_hit_memory": cache_hits(remote, args.requests, None),
         }
         if args.redis_url:
             figures["overhead_redis"] = overhead(remote, args.requests, args.redis_url)
+            figures["overhead_budget_redis"] = overhead(remote, args.requests, args.redis_url, budget)
             figures["cache_hit_redis"] = cache_hits(remote, args.requests, args.redis_url)
     finally:
         remote.stop()
@@ -202,6 +206,11 @@ def main() -> None:
         figures["coalescing"] = coalescing(fake)
         figures["slow_upstream"] = slow_upstream(fake)
 
+    for backend in ("memory", "redis"):
+        if f"overhead_budget_{backend}" in figures:
+            with_budget, without = figures[f"overhead_budget_{backend}"], figures[f"overhead_{backend}"]
+            added = with_budget["overhead_p50_ms"] - without["overhead_p50_ms"]
+            figures[f"budget_adds_p50_ms_{backend}"] = round(added, 4)
     if args.json:
         print(json.dumps({"benchmark": "gateway", **figures}))
         return
@@ -215,6 +224,9 @@ def main() -> None:
         print(f"  {'overhead':<14} p50 {o['overhead_p50_ms']:.3f} ms  p99 {o['overhead_p99_ms']:.3f} ms", end="")
         print("  (target p50 <= 1 ms)")
         print(f"  {'cache hit':<14} p50 {c['p50_ms']:.4f} ms  p99 {c['p99_ms']:.4f} ms  (target p50 <= 0.5 ms)")
+        b, added = figures[f"overhead_budget_{backend}"], figures[f"budget_adds_p50_ms_{backend}"]
+        print(f"  {'with a budget':<14} overhead p50 {b['overhead_p50_ms']:.3f} ms", end="")
+        print(f": the budget check adds {added:.3f} ms  (target <= 0.2 ms)")
     co = figures["coalescing"]
     requests, calls = co["concurrent_requests"], co["upstream_calls"]
     print(f"single-flight: {requests} identical concurrent requests -> {calls} upstream call(s)")

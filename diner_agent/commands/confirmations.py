@@ -22,6 +22,7 @@ from diner_agent.commands.replies import fit, join
 from diner_agent.commands.turn import Handler, Turn
 from diner_agent.commands.understand import Understanding
 from diner_agent.commands.unit_of_work import UnitOfWork
+from diner_agent.menu.records import PendingRecord
 
 CONFIRM_TTL = timedelta(minutes=10)
 _DONE = {
@@ -67,7 +68,7 @@ def answer(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) ->
         yes = turn.inbound.text.strip().lower() in ("confirm", "yes")
     pending_id = turn.inbound.pending_id
     pending = uow.pending.get(pending_id)
-    if pending is not None and pending_id is None and pending.status == "superseded":
+    if pending is not None and pending_id is None and pending.status == "superseded" and _recent(pending, uow):
         return Reply(
             fit(
                 f"Nothing is waiting for a YES or NO: {_asked(pending.prompt)} was dropped when you "
@@ -136,6 +137,11 @@ def superseding(handler: Handler) -> Handler:
             handler.failed(turn, uow, text)
 
     return Handler(answer_it, writes=handler.writes, failed=failed)
+
+
+def _recent(pending: PendingRecord, uow: UnitOfWork) -> bool:
+    """Asked within the last 10 minutes: a YES now may well have been meant for it."""
+    return pending.created_at is not None and uow.now - pending.created_at <= CONFIRM_TTL
 
 
 _LEAD = re.compile(r"^[^:?]*[:?]\s*")

@@ -1,4 +1,4 @@
-"""Per-tenant rate limit: `limits`' moving window, in memory or in Redis, then reject or queue.
+"""Per-tenant rate limit: a moving window in memory (memory_window.py) or in Redis (`limits`), then reject or queue.
 
 Cloudflare's gateway limit is one number for the whole gateway, so tenants must be limited here.
 With Redis every process shares one window per tenant (the check-and-add is one Lua script, so the
@@ -25,13 +25,14 @@ from typing import Protocol
 
 import limits
 import redis
-from limits.storage import MemoryStorage, RedisStorage
+from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from diner_agent.clock import Clock, library_epoch
 from diner_agent.redis_guard import GuardedRedis, RedisBreaker
 
 from .errors import RateLimited, Unavailable
+from .memory_window import MemoryWindows
 
 _SLACK = 0.005  # the window frees a slot at reset time; ask just after it
 
@@ -71,12 +72,10 @@ class TenantLimiter:
             url = "redis://"  # the pool below decides where it really connects
             storage = RedisStorage(url, connection_pool=redis_client.connection_pool, key_prefix=f"{prefix}:limits")
             self._local: AbstractContextManager[object] = nullcontext()
+            self._limiter: MovingWindowRateLimiter | MemoryWindows = MovingWindowRateLimiter(storage)
         else:
-            storage = MemoryStorage()
-            # MemoryStorage swaps its per-key locks when a key's events expire; one lock of ours keeps
-            # check-and-add exact across threads in that moment too. It is held for microseconds.
-            self._local = threading.Lock()
-        self._limiter = MovingWindowRateLimiter(storage)
+            self._local = nullcontext()
+            self._limiter = MemoryWindows()  # exact across threads under its own lock, and no timer thread
 
     def item(self, rate: str | None):  # type: ignore[no-untyped-def]
         if rate is None:

@@ -22,8 +22,8 @@ import hashlib
 import itertools
 import logging
 import math
+import random
 import re
-import secrets
 from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -121,7 +121,7 @@ def webchat_blueprint(
         facts, first = _head(events)  # a stream's first text has arrived (or it was refused) by now
         if isinstance(first, Refused):
             return _refused(first, facts)
-        completion_id = "chatcmpl-" + secrets.token_hex(12)
+        completion_id = f"chatcmpl-{random.getrandbits(96):024x}"  # an id, not a secret: no urandom per call
         created = int(clock.now().timestamp())
         if chat.stream:
             rest = itertools.chain([first] if first is not None else [], events)

@@ -78,6 +78,7 @@ class ChatAnswerer:
         self._llm = llm
         # The system prompt of a diner at one menu version and one minute (its "Now:" line), built once.
         self._prompts: dict[tuple[str, int, datetime], str] = {}
+        self._verdicts: dict[tuple[str, int, datetime, str], bool] = {}
 
     def answer(
         self,
@@ -101,7 +102,7 @@ class ChatAnswerer:
         snapshot, now = addressed.snapshot, self._service.clock.now()
         newest = messages[-1]
         llm = self._llm
-        if newest["role"] == "user" and is_command(newest["content"], snapshot, now):
+        if newest["role"] == "user" and self._is_command(newest["content"], snapshot, now):
             return _said(self._service.answer(addressed).text, self._rate(llm, snapshot))
         if llm is None:
             return _said(capabilities(snapshot))
@@ -111,6 +112,17 @@ class ChatAnswerer:
         conversation += [dict(m) for m in messages if m["role"] != "system"]
         call = _Call(llm, snapshot, conversation, max_tokens, temperature, openai_errors, use_cache)
         return self._streamed(call) if stream else self._completed(call)
+
+    def _is_command(self, text: str, snapshot: MenuSnapshot, now: datetime) -> bool:
+        """The grammar's verdict on a chat text, kept per diner, menu version and minute: a client asking
+        the same question again (a retry, a cache hit) is not read again."""
+        key = (snapshot.tenant.id, snapshot.tenant.version, now.replace(second=0, microsecond=0), text)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            if len(self._verdicts) >= PROMPTS_KEPT:
+                self._verdicts.clear()
+            verdict = self._verdicts[key] = is_command(text, snapshot, now)
+        return verdict
 
     def _prompt(self, snapshot: MenuSnapshot, now: datetime) -> str:
         key = (snapshot.tenant.id, snapshot.tenant.version, now.replace(second=0, microsecond=0))

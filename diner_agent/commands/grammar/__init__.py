@@ -49,8 +49,9 @@ class GrammarResult:
     commands: tuple[Command, ...] = ()
     matches: tuple[Match, ...] = ()
     problem: Problem | None = None
-    # Some of the text was read and some was not: the text is not read fully, so a model (when one is
-    # configured) is asked to read it whole (understand.py), even though part of it had a command shape.
+    # Some of the text was read and some was not (for a text with a problem: whether any other part
+    # read; for one with no problem: whether an earlier part did). Such a text is not read fully, so a
+    # model (when one is configured) is asked to read it whole (understand.py).
     partial: bool = False
 
     @property
@@ -96,7 +97,10 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
             if isinstance(again, Reading):
                 outcome = again
         if not isinstance(outcome, Reading):
-            return GrammarResult(problem=outcome, partial=bool(commands) or _read_elsewhere(chunks, chunk, ctx))
+            # Only a problem needs the rest looked at: a text with an unreadable part and no problem is
+            # offered to a model anyway, so its other parts are not read twice.
+            partial = bool(commands) or (outcome is not None and _read_elsewhere(chunks, chunk, ctx))
+            return GrammarResult(problem=outcome, partial=partial)
         for command, match in _pairs(outcome):
             if all(command != c for c in commands):  # "hot wings are gone, 86 em" names them twice
                 commands.append(command)

@@ -115,3 +115,28 @@ def test_a_row_the_store_refuses_is_logged_and_the_rest_still_stored(store, cloc
     sink.close()
     assert len(stored(store, clock)) == 1
     assert "could not store" in caplog.text
+
+
+def test_rows_recorded_together_are_written_together_in_one_transaction(store, clock):
+    """Recording neither writes nor wakes the writer: rows wait for the next batch (one transaction)."""
+    commits = []
+    event.listen(store.engine, "commit", lambda conn: commits.append(1))
+    sink = UsageSink(store, interval=30.0)  # no timed batch during the test: only flush writes
+    for n in range(40):
+        sink.record(Row(clock, tenant=f"diner-{n % 3}"))
+    assert stored(store, clock) == [] and commits == []  # nothing written yet, from any thread
+    sink.flush()
+    assert len(stored(store, clock)) == 40 and len(commits) == 1
+    sink.close()
+
+
+def test_a_full_batch_is_written_without_waiting_for_the_interval(store, clock):
+    sink = UsageSink(store, interval=30.0, max_batch=10)
+    for _ in range(10):
+        sink.record(Row(clock))
+    for _ in range(200):
+        if len(stored(store, clock)) == 10:
+            break
+        threading.Event().wait(0.01)
+    assert len(stored(store, clock)) == 10
+    sink.close()

@@ -32,6 +32,14 @@ def test_a_change_in_between_drops_the_waiting_request(service, menus):
     assert menus.state.pending[ask.pending_id].status == "superseded"
 
 
+def test_a_yes_long_after_a_dropped_request_does_not_bring_it_up(service, menus, clock):
+    service.handle(text("hot tea 9"))
+    service.handle(text("coffee 3.10"))
+    clock.advance(hours=3)
+    assert service.handle(text("yes")).text == "Nothing is waiting for a YES or NO."
+    assert cents(menus, "Hot Tea") == 225
+
+
 def test_yes_names_what_it_applied(service, menus):
     service.handle(text("hot tea 9"))
     done = service.handle(text("yes"))

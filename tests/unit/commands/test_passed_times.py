@@ -35,6 +35,12 @@ def test_until_5pm_said_just_after_5pm_asks_about_tomorrow():
     assert until(meaning) == datetime(2026, 11, 28, 17, 0, tzinfo=NY)
 
 
+def test_till_5_said_just_after_5pm_asks_rather_than_meaning_5am_tomorrow():
+    meaning = read("closed till 5", at(17, 0, 30))
+    assert meaning.needs_confirmation and "tomorrow" in meaning.reasons
+    assert until(meaning) == datetime(2026, 11, 28, 5, 0, tzinfo=NY)
+
+
 def test_until_5pm_said_before_5pm_applies_for_today():
     meaning = read("close until 5pm", at(16, 10))
     assert not meaning.needs_confirmation
@@ -45,10 +51,12 @@ def test_until_5pm_said_before_5pm_applies_for_today():
     ("text", "now", "expected"),
     [
         ("close for 2 hours", at(23, 0), datetime(2026, 11, 28, 1, 0, tzinfo=NY)),  # a duration, not a time
+        ("closed for 12 hours", at(23, 0), datetime(2026, 11, 28, 11, 0, tzinfo=NY)),
+        ("closed till 5", at(16, 0), datetime(2026, 11, 27, 17, 0, tzinfo=NY)),  # later today
         ("closed until tomorrow 5pm", at(17, 0, 30), datetime(2026, 11, 28, 17, 0, tzinfo=NY)),  # said so
         ("closed until 1am", at(23, 0), datetime(2026, 11, 28, 1, 0, tzinfo=NY)),  # 1am today is long gone
     ],
-    ids=["duration", "day named", "time long past"],
+    ids=["duration", "long duration", "later today", "day named", "time long past"],
 )
 def test_a_closure_that_plainly_ends_tomorrow_is_not_asked_about(text, now, expected):
     meaning = read(text, now)

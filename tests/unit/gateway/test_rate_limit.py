@@ -144,3 +144,16 @@ def test_other_tenants_do_not_wait_behind_a_full_tenant():
     gate.acquire("b", CLOCK.monotonic() + 5)  # returns at once
     assert gate.waiting("a") == 1
     blocked.join()
+
+
+def test_the_memory_window_starts_no_thread_and_frees_a_slot_when_the_oldest_hit_leaves():
+    limiter = TenantLimiter("3/second")
+    threads_before = threading.active_count()
+    assert [limiter.try_acquire("blue-plate") for _ in range(3)] == [None, None, None]
+    wait = limiter.try_acquire("blue-plate")
+    assert wait is not None and 0 < wait <= 1.01
+    assert threading.active_count() == threads_before  # `limits`' MemoryStorage would start a timer thread here
+    status = limiter.status("blue-plate")
+    assert (status.limit, status.remaining) == (3, 0) and 0 < status.reset_after <= 1.0
+    time.sleep(wait)
+    assert limiter.try_acquire("blue-plate") is None
