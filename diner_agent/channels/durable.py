@@ -95,7 +95,7 @@ class DurableWork:
             message.address,
             message.sender,
             message.text,
-            reply_to,
+            {**reply_to, "sender_team": message.sender_team, "sender_name": message.sender_name},
         )
         if job is None:
             stored = self.service.menus.processed_reply(message.channel, message.message_id or "")
@@ -170,7 +170,15 @@ class DurableWork:
         return True
 
     def _answer(self, job: InboundJob) -> Reply | None:
-        message = Message(job.channel, job.address, job.sender, job.text, message_id=job.message_id)  # type: ignore[arg-type]
+        message = Message(
+            job.channel,  # type: ignore[arg-type]
+            job.address,
+            job.sender,
+            job.text,
+            message_id=job.message_id,
+            sender_name=job.reply_to.get("sender_name"),
+            sender_team=job.reply_to.get("sender_team"),  # a Slack Connect guest keeps its own workspace's role
+        )
         try:
             addressed = self.service.address(message)
             if addressed is None:  # the diner was removed meanwhile

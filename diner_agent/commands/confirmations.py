@@ -53,7 +53,8 @@ def ask(turn: Turn, meaning: Understanding, uow: UnitOfWork) -> Reply:
     """Hold the changes for a YES, saying what they would do (the sender's older request is superseded)."""
     lead = lead_for(meaning.reasons)
     changes = preview_all(meaning.commands, turn.snapshot, turn.now, turn.local.date())
-    prompt = fit(join([lead, *change_lines(changes, turn.tenant, turn.local), CONFIRM_HINT]))
+    note = [meaning.reply] if "partial" in meaning.reasons and meaning.reply else []
+    prompt = fit(join([lead, *change_lines(changes, turn.tenant, turn.local), *note, CONFIRM_HINT]))
     pending = uow.pending.create([c.contract() for c in meaning.commands], prompt, CONFIRM_TTL)
     return Reply(prompt, "confirm", pending_id=pending.id)
 
@@ -99,7 +100,7 @@ def answer(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) ->
     local = uow.now.astimezone(turn.local.tzinfo)
     text = confirmed_text(apply_all(uow, commands, turn.snapshot, local.date()), turn.tenant, local)
     uow.pending.resolve(pending.id, "applied", text)
-    return Reply(text, "applied", undo=True)
+    return Reply(text, "applied", undo=True, batch_id=uow.audit.batch_id)
 
 
 def close_failed(turn: Turn, uow: UnitOfWork, text: str) -> None:

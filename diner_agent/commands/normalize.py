@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from diner_agent.commands.lexicon import ENGLISH
 from diner_agent.commands.spoken import digits
 
 MAX_GRAMMAR_CHARS = 600  # owner texts are short; longer input is not read by the grammar at all
@@ -65,7 +66,7 @@ _SIGNED = re.compile(
 # A letter's frame: "Hi Pat, ..." and "... Thanks, Lee".
 _GREETING_NAME = re.compile(r"^(?:hi|hey|hello|good morning|good afternoon|morning|dear)\s+[a-z]+\s*[,!.:-]+\s*")
 _SIGN_OFF = re.compile(
-    r"[,.!;\s]+(?:thanks|thank you|thx|cheers|regards|best|best regards|kind regards|love|warmly)[\s,.!-]+"
+    r"[,.!;\s]+(?:thanks|thank you|thx|cheers|regards|best|best regards|kind regards|love|warmly)[\s,-]+"
     r"[a-z]+[.!]?$"
 )
 _PUNCT_RUN = re.compile(r"\s*([,.;!?])(?:\s*[,.;])+\s*")
@@ -91,9 +92,20 @@ def normalize(text: str, *, cleaned: bool = False) -> str:
     text = _SPACES.sub(" ", digits(text)).strip()
     text = _SIGNED.sub("", text)
     text = _GREETING_NAME.sub("", text)
-    text = _SIGN_OFF.sub("", text)
+    text = _SIGN_OFF.sub(_sign_off, text)
     text = _PUNCT_RUN.sub(r"\1 ", text).strip()
     return trim_fillers(text)
+
+
+def _sign_off(m: re.Match[str]) -> str:
+    """ "thanks, Lee" signs off; "you're the best, reopened" ends with the command."""
+    name = m.group(0).rstrip(".!").rsplit(None, 1)[-1].strip(" ,-")
+    return m.group(0) if name in _NOT_A_NAME else ""
+
+
+_NOT_A_NAME = frozenset(
+    (*ENGLISH.schedule_cues, *ENGLISH.cue_off, *ENGLISH.cue_on, *ENGLISH.time_words, "reopened", "opened", "86d")
+)
 
 
 def trim_fillers(text: str) -> str:

@@ -36,7 +36,9 @@ def preview(
     except ApplyError as exc:
         return Understanding(text, meaning.source, reply=str(exc)), fit(f"{exc} Nothing changed.")
     if meaning.needs_confirmation:
-        return meaning, fit(join([*lines, CONFIRM_HINT]))
+        lead = ["Did you mean:"] if "partial" in meaning.reasons else []
+        note = [meaning.reply] if meaning.reply else []
+        return meaning, fit(join([*lead, *lines, *note, CONFIRM_HINT]))
     return meaning, fit(join(lines))
 
 

@@ -23,7 +23,7 @@ _INTERROGATIVE = frozenset(
 _MODAL = frozenset({"can", "could", "will", "would"})
 _DO = frozenset({"do", "does", "did", "don't", "doesn't", "didn't"})
 _SUBJECTS = frozenset(
-    "we you u ya y'all they i he she it our any anyone anybody".split()
+    "we you u ya y'all yall they i he she it our any anyone anybody someone somebody everyone everybody".split()
 )  # a question, unless it asks "you" to do something
 _WORDS = re.compile(r"[a-z0-9']+")
 _WORDS_ONLY = re.compile(r"[^\w' ]+")
@@ -39,6 +39,8 @@ def is_question(text: str) -> bool:
         return len(words) <= start or words[start] not in ("you", "u")
     if text.rstrip().endswith("?"):
         return True
+    if words[0] in ("what", "how", "have", "has") and len(words) > 1 and words[1] in ("a", "an"):
+        return False  # "what a week. coffee 3.25", "have a good one": an exclamation, a wish
     if words[0] in _DO:  # "do we have pie" asks; "do the usual with the joe" tells
         return len(words) > 1 and words[1] in _SUBJECTS
     return words[0] in _INTERROGATIVE

@@ -17,6 +17,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from diner_agent.commands.lexicon import ENGLISH
 from diner_agent.commands.normalize import strip_accents
 from diner_agent.menu.records import MenuItem, MenuSnapshot
 
@@ -33,6 +34,7 @@ _EVERYTHING = frozenset(
     }
 )  # fmt: skip
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_CLIPPED = ENGLISH.clipped
 
 How = Literal["exact", "alias", "word", "fuzzy"]
 
@@ -100,9 +102,15 @@ _NUMBER_WORDS = {
 
 
 def tokens(text: str) -> list[str]:
-    """Folded, singular, stop-word-free tokens: the unit every comparison works on."""
+    """Folded, singular, stop-word-free tokens: the unit every comparison works on. Shorthand that owners
+    write for menu words ("chx", "bfast", "oj") is spelled out from the lexicon."""
     text = strip_accents(text.lower()).replace("&", " and ").replace("'", "")
-    return [_NUMBER_WORDS.get(t) or singular(t) for t in _NON_WORD.split(text) if t and t not in _STOP]
+    out = []
+    for t in _NON_WORD.split(text):
+        if t and t not in _STOP:
+            spelled = _CLIPPED.get(t)
+            out.extend(spelled.split() if spelled else (_NUMBER_WORDS.get(t) or singular(t),))
+    return out
 
 
 def key_of(text: str) -> str:
@@ -135,6 +143,7 @@ class Resolver:
         self._vocabulary_list = sorted(self.vocabulary)
         self._squashed_list = sorted(self.by_squashed)
         self._near: dict[str, frozenset[str]] = {}
+        self._prefixes: dict[str, list[str]] = {}
         self._fresh: dict[int, MenuItem] | None = None  # set by `rebound`: the current copies of the items
 
     def rebound(self, items: tuple[MenuItem, ...]) -> Resolver:
@@ -224,7 +233,38 @@ class Resolver:
         holders = _unique_items(item for item_words, item in self.word_sets if words <= item_words)
         if holders:
             return _one(phrase, holders, "word")
+        clipped = self._unclipped(key)
+        if clipped is not None:  # "strawb shake", "choc shake", "bfast burrito": clipped menu words
+            words = frozenset(clipped.split())
+            holders = _unique_items(item for item_words, item in self.word_sets if words <= item_words)
+            if holders:
+                return _one(phrase, holders, "word")
         return self._fuzzy(phrase, key, words)
+
+    def _unclipped(self, key: str) -> str | None:
+        """The key with each word that is no menu word but starts exactly one menu word (3+ letters)
+        spelled out; None when no word changes."""
+        out, changed = [], False
+        for word in key.split():
+            if word in self.vocabulary or len(word) < 3 or word.isdigit():
+                out.append(word)
+                continue
+            found = self._prefixes.get(word)
+            if found is None:
+                # A clipping leaves off two letters or more ("strawb", "choc"), or the g of "-ing" ("puddin");
+                # one letter short is a typo ("brow" for "brown"), confirmed by the fuzzy tier instead.
+                found = [
+                    v
+                    for v in self._vocabulary_list
+                    if v.startswith(word) and (len(v) - len(word) >= 2 or (v.endswith("ing") and v == word + "g"))
+                ]
+                if len(self._prefixes) < 4096:
+                    self._prefixes[word] = found
+            if len(found) != 1:
+                return None
+            out.append(found[0])
+            changed = True
+        return " ".join(out) if changed else None
 
     def _fuzzy(self, phrase: str, key: str, words: frozenset[str]) -> Resolution:
         near = {w: self.near(w) for w in words}
@@ -250,6 +290,8 @@ class Resolver:
                 exact_size = [i for i in typo_holders if len(key_of(i.name).split()) == len(words)]
                 if len(exact_size) == 1:
                     return Match(exact_size[0], "fuzzy")
+                if words.isdisjoint(self.vocabulary):
+                    return Unknown(phrase.strip(), self, key)  # "fixed" is one typo from "fried": no menu word
                 return Ambiguous(phrase.strip(), tuple(typo_holders))
         scorer = fuzz.WRatio if len(key) >= 5 else fuzz.ratio
         best: dict[int, tuple[float, MenuItem]] = {}

@@ -32,7 +32,7 @@ _MONEY_WORDS = re.compile(
     rf"|\b(?P<only>{_NUMBER})\s+cents?\b"
 )
 _RUN = re.compile(rf"\b{_NUMBER}\b")
-_OTHER_FORMS = re.compile(r"percent|pct|half past|quarter (?:past|to)")
+_OTHER_FORMS = re.compile(r"percent|pct|half past|quarter (?:past|to)|the (?:\w+ )?\w+(?:st|nd|rd|th)\b")
 
 
 def _value(words: str) -> list[int] | None:
@@ -98,17 +98,66 @@ def _run(m: re.Match[str], text: str) -> str:
     before = text[: m.start()].rstrip()
     after = text[m.end() :].lstrip()
     timeish = re.search(rf"\b{_TIME_BEFORE}$", before) is not None or re.match(_TIME_AFTER + r"\b", after)
+    if timeish and re.search(r"\b(?:to|from)$", before) and not _HOURS_WORDS.search(text):
+        timeish = False  # "bump the burger to fourteen fifty": a price, when nothing speaks of hours
     at_end = not after or re.match(r"^(?:[,.!?;]|percent\b|pct\b|%)", after) is not None
+    at_end = at_end or _TAIL.match(after) is not None  # "is fourteen now", "three fifty okay", "five fifty a slice"
     if len(values) == 1:
+        if m.group(0) == "one" and re.search(r"\b(?:a|the|this|that|good|great|nice|last|another|new|big)$", before):
+            return m.group(0)  # "have a good one": a pronoun, not a number
         return str(values[0]) if (timeish or at_end) else m.group(0)
     whole, part = values
     if part < 10:
         return m.group(0)
     if timeish and 1 <= whole <= 12 and part <= 59:
         return f"{whole}:{part:02d}"
-    if at_end:
-        return f"{whole}.{part:02d}"
+    if at_end or (not timeish and whole <= 99 and not _HOURS_WORDS.search(text)):
+        return f"{whole}.{part:02d}"  # "meatloaf sixteen fifty pot roast ...": two number words, a price
     return m.group(0)
+
+
+# Words that may follow a price before the sentence ends or the next item starts.
+_TAIL = re.compile(
+    r"^(?:now|okay|ok|even|flat|each|please|pls|thanks|thank you|yeah|a slice|a plate|a bowl|a cup|a piece|"
+    r"per|for the|starting|from now|instead|too|as well|and|the|uh|um|so|also|then|plus|bye)\b"
+)
+_HOURS_WORDS = re.compile(r"\b(?:open|opens|opening|close|closes|closing|closed|hours|shut|back at|reopen)\b")
+_POINT = re.compile(rf"\b({_NUMBER_WORD}|\d+)\s+point\s+((?:{_NUMBER_WORD})(?:\s+(?:{_NUMBER_WORD}))?)\b")
+_HALF = re.compile(rf"\b({_NUMBER_WORD}|\d+)\s+and\s+a\s+half\b(?!\s+(?:hours?|hrs?))")
+_MIXED = re.compile(rf"\b({_NUMBER_WORD})\s+(\d{{2}})\b(?!\s*(?:am|pm|a\.m|p\.m|o'?clock))")
+
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_ORDINAL = re.compile(r"\bthe\s+(?:(twenty|thirty)[\s-])?(" + "|".join(_ORDINALS) + r")\b(?!\s+(?:one|time|shift))")
+
+
+def _ordinal(m: re.Match[str]) -> str:
+    day = _ORDINALS[m.group(2)] + (_TENS[m.group(1)] if m.group(1) else 0)
+    if day > 31 or (m.group(1) and _ORDINALS[m.group(2)] > 9):
+        return m.group(0)
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(day % 10 if day not in (11, 12, 13) else 0, "th")
+    return f"the {day}{suffix}"
+
+
+def _point(m: re.Match[str]) -> str:
+    whole, decimals = _clock(m.group(1)), _value(m.group(2))
+    if whole is None or not decimals or any(d > 9 for d in decimals):
+        return m.group(0)
+    return f"{whole}." + "".join(str(d) for d in decimals).ljust(2, "0")
+
+
+def _half(m: re.Match[str]) -> str:
+    whole = _clock(m.group(1))
+    return m.group(0) if whole is None else f"{whole}.50"
+
+
+def _mixed(m: re.Match[str]) -> str:
+    whole = _clock(m.group(1))
+    return m.group(0) if whole is None or whole > 99 else f"{whole}.{m.group(2)}"
 
 
 def digits(text: str) -> str:
@@ -116,6 +165,13 @@ def digits(text: str) -> str:
     if not _RUN.search(text) and not _OTHER_FORMS.search(text):
         return text
     text = _HALF_PAST.sub(_half_past, text)
+    if "the " in text:
+        text = _ORDINAL.sub(_ordinal, text)
+    if " point " in text:
+        text = _POINT.sub(_point, text)
+    if " and a half" in text:
+        text = _HALF.sub(_half, text)
+    text = _MIXED.sub(_mixed, text)
     text = _MONEY_WORDS.sub(_money, text)
     text = _RUN.sub(lambda m: _run(m, text), text)
     return _PERCENT.sub(r"\1%", text)

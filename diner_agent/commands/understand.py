@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from diner_agent.commands import grammar, passed_times
+from diner_agent.commands.grammar.assembly import Unread
 from diner_agent.commands.language_model import LlmOverBudget, LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
@@ -32,6 +33,10 @@ class Understanding:
     reply: str | None = None  # the question or explanation when there are no commands
     reasons: tuple[str, ...] = field(default_factory=tuple)  # why confirmation is needed
     model_may_help: bool = False  # the grammar could not read the text fully: an LLM could be asked
+    # Sentences the grammar did not read whole, each with why (proposed / unread / negated / conditional):
+    # the signal of a partial reading (docs/reader.md). With commands and a "proposed" or "unread" entry,
+    # the commands are only a proposed reading: `needs_confirmation` with the reason "partial".
+    partial: tuple[Unread, ...] = ()
 
     def contract(self) -> dict:
         """The first four keys of the DESIGN 4.2 parse output (the caller adds `reply`)."""
@@ -87,14 +92,14 @@ def understand(
     result = grammar.read(text, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
-    if result.commands and not result.partial:
+    if result.commands and not result.incomplete:
         return _grammar_reading(text, result, snapshot, now, ())
     problem = result.problem
     if problem is None and not result.commands and is_question(text):
         known = answer_about(text, snapshot, now)  # "how much is the coffee?": no model needed
         if known is not None:
             return Understanding(text, "grammar", reply=known)
-    worth_asking = (problem is None or result.partial) and _worth_a_model(text)
+    worth_asking = (problem is None or result.incomplete) and _worth_a_model(text)
     if llm is not None and worth_asking:
         try:
             reading = llm.read(text, snapshot, now, deadline=deadline)
@@ -123,7 +128,7 @@ def understand(
     if result.commands:  # read in part, and no model read it better: what was read, asked about first
         return _grammar_reading(text, result, snapshot, now, ("partial",), model_may_help=may_help)
     if problem is not None:
-        return Understanding(text, "grammar", reply=problem.message, model_may_help=may_help)
+        return Understanding(text, "grammar", reply=problem.message, model_may_help=may_help, partial=result.partial)
     return Understanding(text, "none", reply=NOT_UNDERSTOOD, model_may_help=may_help)
 
 
@@ -141,7 +146,17 @@ def _grammar_reading(
         text, result.commands, snapshot, now, lambda when: grammar.read(text, snapshot, when).commands
     )
     reasons = given + confirmation_reasons(commands, snapshot, source="grammar", fuzzy=result.fuzzy) + assumed
-    return Understanding(text, "grammar", commands, bool(reasons), None, reasons, model_may_help)
+    note = partial_note(result.partial) if "partial" in given else None
+    return Understanding(text, "grammar", commands, bool(reasons), note, reasons, model_may_help, result.partial)
+
+
+def partial_note(partial: tuple[Unread, ...]) -> str:
+    """What a partial reading left out, for the question that proposes it."""
+    left = [u.text for u in partial if u.why != "proposed"]
+    guessed = [u.text for u in partial if u.why == "proposed"]
+    if left:
+        return "I did not understand: " + "; ".join(f'"{t[:40]}"' for t in left[:2]) + "."
+    return "I was not sure about: " + "; ".join(f'"{t[:40]}"' for t in guessed[:2]) + "."
 
 
 def over_budget(period: str) -> str:

@@ -12,16 +12,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from diner_agent.commands.named_weekdays import nth_of_month, without_named_weekdays
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_WORDS = {
-    "mon": "mondays|monday|mon|mondy|mnday",
-    "tue": "tuesdays|tuesday|tues|tue|tuesdy|tu",
+    "mon": "mondays|monday|mon|mondy|mnday", "tue": "tuesdays|tuesday|tues|tue|tuesdy|tu",
     "wed": "wednesdays|wednesday|wednsday|wensday|wendsday|weds|wed",
-    "thu": "thursdays|thursday|thrusday|thursdy|thurs|thur|thu|thr",
-    "fri": "fridays|friday|fri|frid",
-    "sat": "saturdays|saturday|saterday|sat",
-    "sun": "sundays|sunday|sun",
-}
+    "thu": "thursdays|thursday|thrusday|thursdy|thurs|thur|thu|thr", "fri": "fridays|friday|fri|frid",
+    "sat": "saturdays|saturday|saterday|sat", "sun": "sundays|sunday|sun",
+}  # fmt: skip
 WEEKDAY_RE = "(?:" + "|".join(_WEEKDAY_WORDS.values()) + ")"
 _WEEKDAY_LOOKUP = [(re.compile(rf"^(?:{words})$"), key) for key, words in _WEEKDAY_WORDS.items()]
 _MONTHS = {
@@ -33,7 +32,7 @@ MONTH_RE = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 _HOLIDAYS = (
     r"christmas eve|xmas eve|christmas day|christmas|xmas|new year'?s eve|nye|new year'?s day|new years|"
-    r"new year|thanksgiving|turkey day|july 4th|4th of july|fourth of july|independence day|"
+    r"new year|thanksgiving|turkey day|july 4th|4th of july|fourth of july|independence day|halloween|"
     r"the day after tomorrow|day after tomorrow"
 )
 
@@ -47,6 +46,7 @@ DAY_ATOM = (
     r"|(?P<md>(?P<mm>1[0-2]|0?[1-9])/(?P<dd>3[01]|[12]\d|0?[1-9])(?:/(?P<yy>\d{2}|\d{4}))?)(?![\d/])"
     r"|(?P<mname>" + MONTH_RE + r")\s+(?P<mday>3[01]|[12]\d|0?[1-9])" + _ORD + r"\b"
     r"|(?P<mday2>3[01]|[12]\d|0?[1-9])" + _ORD + r"\s+(?:of\s+)?(?P<mname2>" + MONTH_RE + r")\b"
+    r"|the\s+(?P<nth>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b"
 )
 # Every day form above starts with one of these; a quick test before the big alternation.
 _DAYISH = re.compile(
@@ -117,6 +117,8 @@ def _holiday(name: str, today: date) -> date:
     if "thanksgiving" in name or "turkey" in name:
         day = _nth_weekday(today.year, 11, 3, 4)
         return day if day >= today else _nth_weekday(today.year + 1, 11, 3, 4)
+    if "halloween" in name:
+        return _upcoming(today, 10, 31)
     return _upcoming(today, 7, 4)
 
 
@@ -149,6 +151,8 @@ def _atom(match: re.Match[str], today: date) -> DayAtom:
         if g["yy"]:
             year = int(g["yy"]) + (2000 if len(g["yy"]) == 2 else 0)
         return DayAtom(*span, (_upcoming(today, int(g["mm"]), int(g["dd"]), year).isoformat(),), None)
+    if g["nth"]:
+        return DayAtom(*span, (nth_of_month(today, int(g["nth"])).isoformat(),), None)
     month = _MONTHS[(g["mname"] or g["mname2"]).rstrip(".")]
     day_of_month = int(g["mday"] or g["mday2"])
     return DayAtom(*span, (_upcoming(today, month, day_of_month).isoformat(),), None)
@@ -161,7 +165,7 @@ def find_days(text: str, today: date) -> tuple[list[str], list[tuple[int, int]]]
     """
     if not _DAYISH.search(text):
         return [], []  # no word any day could start with: skip the big pattern
-    atoms = [_atom(m, today) for m in DAY_ATOM_RE.finditer(text)]
+    atoms = without_named_weekdays([_atom(m, today) for m in DAY_ATOM_RE.finditer(text)], text)
     keys: list[str] = []
     spans: list[tuple[int, int]] = []
     i = 0

@@ -15,7 +15,8 @@ from pydantic import SecretStr
 from diner_agent.config import secret_value
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.work_queue import delivery_failures
-from diner_agent.web.admin import REALM, _authorised, _plain
+from diner_agent.web.admin import REALM, _plain
+from diner_agent.web.credentials import presents
 
 SHOWN = 100
 
@@ -28,7 +29,7 @@ def deliveries_blueprint(store: MenuStore, admin_token: SecretStr | str | None) 
     def guard() -> Response | None:
         if expected is None:
             return _plain(503, "The admin pages are disabled: set ADMIN_TOKEN to enable them, then restart the server.")
-        if not _authorised(expected):
+        if not presents(expected):
             response = _plain(401, "Authentication required: the ADMIN_TOKEN as password (any user name) or bearer.")
             response.headers["WWW-Authenticate"] = REALM
             return response

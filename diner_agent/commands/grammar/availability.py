@@ -25,6 +25,7 @@ from diner_agent.commands.model import ToggleAvailable
 
 _LEAD = PhraseTable(on=ON_LEAD, off=OFF_LEAD, neutral=NEUTRAL_LEAD, filler=FILLER_LEAD)
 _TRAIL = PhraseTable(on=ON_TRAIL, off=OFF_TRAIL, filler=FILLER_TRAIL)
+_GROUP = frozenset({"all", "both", "every", "each"})  # "the pies are all sold out": all of them
 _MARKERS = frozenset(w for k, kind in (*_LEAD.items(), *_TRAIL.items()) if kind in ("on", "off") for w in k)
 
 
@@ -69,7 +70,7 @@ def availability(clause: str, ctx: Context) -> Outcome:
             polarity.add(kind)
     if len(polarity) != 1 or i >= j:
         return None
-    items = resolve_items(" ".join(words[i:j]), ctx)
+    items = resolve_items(" ".join(words[i:j]), ctx, group=not _GROUP.isdisjoint(keys))
     if items.problem is not None:
         return items.problem
     available = polarity == {"on"}

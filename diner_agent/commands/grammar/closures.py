@@ -7,6 +7,7 @@ import re
 from datetime import datetime, time, timedelta
 
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.grammar.marks import lone_aside
 from diner_agent.commands.model import CloseEmergency, EmergencyValue, Reopen
 from diner_agent.commands.when import DAY_ATOM, TIME, WEEKDAYS, WhenError, find_days, opening, read_time
 from diner_agent.menu.hours import next_opening
@@ -33,7 +34,9 @@ _SEPARATOR = re.compile(
     r"\bbecause(?: of)?\b|\bdue to\b|\bbc\b|\bb/c\b|\bcuz\b|\bcause\b|\bsince\b|\bwith\b)\s*"
 )
 _UNTIL = re.compile(
-    r"\b(?:until|till|til|'til|thru|through|unt)\s+(?:(?P<notice>further notice|further|notice)|(?:at\s+)?(?P<time>"
+    r"\b(?:until|till|til|'til|thru|through|unt|(?:back|reopen(?:ing)?|open(?:ing)? again|open back up)"
+    r"(?=\s+(?:tomorrow|tmrw|tonight|on\s|mon|tue|wed|thu|fri|sat|sun|next)))\s+(?:on\s+)?"
+    r"(?:(?P<notice>further notice|further|notice)|(?:at\s+)?(?P<time>"
     + TIME.format(p="u_")
     + r")(?:\s+(?P<tday>"
     + DAY_ATOM.replace("(?P<", "(?P<t_")
@@ -68,9 +71,17 @@ _NUMBERS = {
 _TIME_AT = re.compile(r"\b(?:at|@|by)\s+\d")
 
 
+# A closure's end told as the news ("emergency over", "all clear", "back open"): never read as closing.
+_ENDED = re.compile(
+    r"\b(?:emergency(?:'s| is)? over|(?<!all )over(?! the| there| here)|all clear|good to go|back open|open again|"
+    r"open back up|re-?opened|we'?re open|up and running|back in business)\b"
+    r"(?!\s+(?:at|by|in|around|tomorrow|on|after|until|till)\b)"
+)
+
+
 def emergency(clause: str, ctx: Context) -> Outcome:
     verb = _VERB_RE.search(clause)
-    if verb is None:
+    if verb is None or _ENDED.search(clause):
         return None
     strong = "emergency" in clause or bool(_SHUT_DOWN_RE.search(clause))
     parts = _SEPARATOR.split(clause, maxsplit=1)
@@ -79,6 +90,7 @@ def emergency(clause: str, ctx: Context) -> Outcome:
         head, reason = reason, head
         if _VERB_RE.search(head) is None:
             return None
+    reason = _without_asides(reason)  # "closed today, hi": a greeting is no reason to close
     until_match = _UNTIL.search(head) or _UNTIL.search(reason)
     if until_match and until_match.string is reason:
         reason = (reason[: until_match.start()] + " " + reason[until_match.end() :]).strip(" ,.-")
@@ -115,13 +127,19 @@ def emergency(clause: str, ctx: Context) -> Outcome:
     return Reading((CloseEmergency(value=EmergencyValue(until=until, reason=reason)),))
 
 
+def _without_asides(reason: str) -> str:
+    if not reason:
+        return reason
+    return ", ".join(p for p in re.split(r"\s*[,.!]\s*", reason) if p and not lone_aside(p))
+
+
 def _clean_reason(reason: str) -> str | None:
     reason = re.sub(
         r"^(?:because(?: of)?|due to|bc|b/c|cuz|cause|since|of|with|we have|there's|theres|there is)\s+",
         "",
         reason.strip(" ,.-:;()!"),
     )
-    reason = reason.strip(" ,.-:;()!")[:120]
+    reason = _without_asides(reason).strip(" ,.-:;()!")[:120]
     return reason or None
 
 
@@ -186,9 +204,24 @@ _REOPEN = re.compile(
 
 
 def reopen(clause: str, ctx: Context) -> Outcome:
-    if _REOPEN.match(clause):
+    if _REOPEN.match(clause) and not ctx.resolver.spot(clause, limit=1):  # "meatloaf's back" is the item
         return Reading((Reopen(),))
+    told = _REOPEN_CUE.search(clause)
+    if told and not _NOT_REOPEN.search(clause) and not ctx.resolver.spot(clause, limit=1):
+        return Reading((Reopen(),))  # "ok plumber's gone, we can open back up": the story, then the cue
     return None
+
+
+# A reopening told as a story: the cue anywhere, with no closing word, number or day beside it.
+_REOPEN_CUE = re.compile(
+    r"\b(?:open(?:ing)? back up|back open|open(?:ed)? (?:up )?again|re-?open(?:ed|ing)?|we'?re open|we are open|"
+    r"doors (?:are )?open|open for business|back in business|up and running|all clear|open it (?:back )?up|"
+    r"open 'er up|open her up)\b"
+)
+_NOT_REOPEN = re.compile(
+    r"\d|\b(?:clos\w*|shut\w*|not|don'?t|if|when|once|after|soon|later|maybe|might|tomorrow|tmrw|tonight|until|till|til|at|mon\w*|tue\w*|wed\w*|"
+    r"thu\w*|fri\w*|sat\w*|sun\w*|late|early|hours?)\b"
+)
 
 
 __all__ = ["emergency", "reopen", "Problem"]

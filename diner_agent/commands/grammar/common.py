@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from diner_agent.commands.grammar.phrases import PhraseTable, canon
 from diner_agent.commands.model import Command
-from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown
+from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown, key_of
 from diner_agent.menu.records import MenuSnapshot
 
 
@@ -113,17 +113,34 @@ def problem_for(resolution: Resolution) -> Problem:
     return Problem(f'"{label}" is not on the menu.{hint} Nothing changed.', 2, "unknown")
 
 
-def resolve_items(phrase: str, ctx: Context) -> ItemList:
+_PORTION = re.compile(
+    r"^(?:a |an |one |the )?(?:plate|plates|cup|cups|bowl|bowls|glass|glasses|slice|slices|piece|pieces|basket|"
+    r"baskets|side|sides|order|orders|serving|servings|scoop|scoops|stack|mug|pot|pitcher)\s+of\s+"
+    r"|\s+(?:plates?|orders?|dinners?|platters?|baskets?|sandwiches)$"
+)
+_GROUP = re.compile(r"\b(?:all|both|every|each|all (?:\d|two|three|four|five))\b")
+
+
+def resolve_items(phrase: str, ctx: Context, *, group: bool | None = None) -> ItemList:
     """Resolve one or several items ("patty melt and club sandwich", "mac and cheese"): the split with
-    every part certain wins, then the one with fewest fuzzy parts, then the fewest parts."""
+    every part certain wins, then the one with fewest fuzzy parts, then the fewest parts. A name several
+    items share is all of them when the text says all/both ("all the shakes"), else a question."""
+    group = bool(_GROUP.search(phrase)) if group is None else group
     phrase = trim_item_phrase(phrase)
     if not phrase:
         return ItemList(problem=Problem("Which item? Nothing changed.", 1, "incomplete"))
     parts = _LIST_SPLIT.split(phrase)
     if len(parts) == 1:  # one item: the common case
-        resolution = _resolve(ctx.resolver, phrase)
+        resolution = _shared(_resolve(ctx.resolver, phrase), phrase, ctx)
+        if not isinstance(resolution, Match):
+            served = _PORTION.sub("", phrase)  # "plate of meatloaf", "catfish plates": how it is served
+            if served != phrase and served:
+                again = _shared(_resolve(ctx.resolver, served), served, ctx)
+                resolution = again if isinstance(again, Match) else resolution
         if isinstance(resolution, Match):
             return ItemList([resolution])
+        if group and isinstance(resolution, Ambiguous):
+            return ItemList([Match(item, "word") for item in resolution.candidates])
         return ItemList(problem=problem_for(resolution))
     atoms = parts[0::2]
     if len(atoms) > 12:
@@ -150,6 +167,26 @@ def resolve_items(phrase: str, ctx: Context) -> ItemList:
         if not isinstance(resolution, Match):
             return ItemList(problem=problem_for(resolution))
     return ItemList(problem=problem_for(whole))
+
+
+def _shared(resolution: Resolution, phrase: str, ctx: Context) -> Resolution:
+    """A one-word name that other items carry inside a longer word ("burger": Classic Burger and the
+    Cheeseburger) names them all: never only the one that has it as a separate word."""
+    if not isinstance(resolution, Match | Ambiguous):
+        return resolution
+    words = key_of(phrase).split()
+    if len(words) != 1 or len(words[0]) < 4 or (isinstance(resolution, Match) and resolution.how != "word"):
+        return resolution
+    word = words[0]
+    found = list(resolution.candidates) if isinstance(resolution, Ambiguous) else [resolution.item]
+    for item_words, item in ctx.resolver.word_sets:
+        if item in found:
+            continue
+        if any(w != word and w.endswith(word) for w in item_words):
+            found.append(item)
+    if len(found) == (1 if isinstance(resolution, Match) else len(resolution.candidates)):
+        return resolution
+    return Ambiguous(phrase, tuple(found))
 
 
 def _segment(parts: list[str], ctx: Context) -> list[Match] | None:

@@ -17,6 +17,8 @@ from diner_agent.commands.when import (
     DAY_ATOM_RE,
     RANGE_RE,
     TIME_RE,
+    WEEKDAY_RE,
+    WEEKDAYS,
     WhenError,
     closing,
     find_days,
@@ -64,6 +66,8 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def hours(clause: str, ctx: Context) -> Outcome:
+    if " but " in clause or " except " in clause:
+        clause = _every_day_but(clause, ctx)
     if "instead" in clause or "rather" in clause or " not " in clause:
         clause = _INSTEAD.sub("", clause)  # "close at 2 tomorrow instead of 9": the old time is only a reminder
     keywords = list(_KW_RE.finditer(clause))
@@ -109,7 +113,7 @@ def hours(clause: str, ctx: Context) -> Outcome:
         return None
     if value is not None and singles:
         return None
-    if value is None and len(singles) > 1 and _CLAUSE_BREAK.search(clause):
+    if value is None and len(singles) > 1 and _CLAUSE_BREAK.search(clause) and not _one_day_lead(clause, spans):
         return None  # "open at 8 mondays, close at 3 tuesdays": two clauses, each with its own days
     if value is None and singles:
         if "closed" in kinds:
@@ -136,10 +140,50 @@ def hours(clause: str, ctx: Context) -> Outcome:
     if not days:
         days = [ctx.today.isoformat()]
     command = ChangeHours(target=days, value=value)
-    checked = _check(command, ctx)
+    checked = _check(command, ctx) or (None if "early" in clause else _late_close(command, singles, ctx))
     if isinstance(checked, Problem):
         return checked
     return Reading((command,))
+
+
+_EXCEPT = re.compile(
+    rf"\b(?:every ?day|daily|all week|7 days a week)\s+(?:but|except(?: for)?)\s+(?P<days>{WEEKDAY_RE}"
+    rf"(?:\s*(?:,|and|&|or)\s*{WEEKDAY_RE})*)\b"
+)
+
+
+def _every_day_but(clause: str, ctx: Context) -> str:
+    """ "every day but sunday" -> "mon tue wed thu fri sat": the days left, as a list."""
+    m = _EXCEPT.search(clause)
+    if m is None:
+        return clause
+    keys, _ = find_days(m.group("days"), ctx.today)
+    left = [d for d in WEEKDAYS if d not in keys]
+    return clause[: m.start()] + " ".join(left) + clause[m.end() :]
+
+
+def _one_day_lead(clause: str, spans: list[tuple[int, int]]) -> bool:
+    """ "tomorrow we open at 7:30 and close at 3": one day named first holds for both times."""
+    return len(spans) == 1 and not _KW_RE.search(clause[: spans[0][0]])
+
+
+def _late_close(cmd: ChangeHours, singles: list, ctx: Context) -> Problem | None:  # type: ignore[type-arg]
+    """ "close at 2" where the day runs to 11 pm or past midnight: 2 pm or 2 am is a real question."""
+    bare = [t for _, t in singles if not (t.meridiem or t.explicit) and 1 <= t.hour <= 4]
+    if not bare or not isinstance(cmd.value, HoursValue) or cmd.value.close is None:
+        return None
+    for key in cmd.target:
+        base = ctx.snapshot.weekly.get(key, ()) if len(key) == 3 else hours_on(ctx.snapshot, date.fromisoformat(key))
+        hour = bare[0].hour
+        ends = [int(close[:2]) + (24 if close <= opening_ else 0) for opening_, close in base]
+        if any(end >= 22 and 24 + hour - end <= 3 for end in ends):  # 2 am is as near the usual close as 2 pm
+            label = day_label(cmd.target[0], ctx.today)
+            return Problem(
+                f"Close at {hour} pm or {hour} am ({label})? Say 'close at {hour}pm' or '{hour}am'. Nothing changed.",
+                3,
+                "ambiguous",
+            )
+    return None
 
 
 def _days_lead_into_times(clause: str, ctx: Context) -> bool:

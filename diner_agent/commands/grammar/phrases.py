@@ -95,7 +95,7 @@ FILLER_TRAIL = (
     "today|tonight|for today|for tonight|for the day|for the night|for the rest of the day|rest of the day|"
     "for now|right now|now|at the moment|atm|currently|until tomorrow|till tomorrow|til tomorrow|sorry|guys|"
     "folks|y'all|yall|too|as well|also|anymore|any more|already|for lunch|for dinner|for breakfast|"
-    "this morning|this afternoon|this evening|tho|though|fyi|everyone|team|for good|for sure|"
+    "this morning|this afternoon|this evening|tho|though|fyi|everyone|team|for sure|"
     "until further notice|till further notice|on the menu|on menu|item|for the week|for the weekend|"
     "from now on|lol|unfortunately|again today"
 )
@@ -121,5 +121,6 @@ CONNECTORS = (
     "is at|each|ea|set to|changed to|change to|price change|price change to|change|should cost|will cost|"
     "would cost|needs to be|needs to cost|gonna cost|going to cost|should now be|should go to|goes up to|"
     "goes down to|going up to|going down to|is going up to|is going down to|raised to|lowered to|dropped to|"
+    "went up to|went down to|went to|bumped to|bumped up to|jumped to|is up to|now up to|r|are now|r now|"
     "now priced at|new price is"
 )

@@ -225,7 +225,7 @@ _POSSESSIVE_RE = re.compile(r"'s$")
 # "$4 fries": an amount written with "$" may come first without "for".
 _DOLLAR_FIRST = re.compile(r"^" + AMOUNT.replace("(?P<cur>\\$\\s?)?", "(?P<cur>\\$\\s?)") + r"\s+(?P<x>[a-z].*)$")
 _OLD_AMOUNT = re.compile(r"\s+\$?\d+(?:\.\d{1,2})?$")
-_FROM_OLD = re.compile(r"\s+(?:from|was|instead of)\s+\$?\d[\d.,]*$")
+_FROM_OLD = re.compile(r"\s+(?:from|was|instead of|not)\s+\$?\d[\d.,]*$")
 _SCALE = re.compile(
     r"^(?P<how>double|triple|halve|half)\s+(?:the\s+)?(?:price|prices|cost)?\s*(?:of|on|for)?\s*(?P<x>.+)$"
 )

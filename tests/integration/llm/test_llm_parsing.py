@@ -66,7 +66,7 @@ def test_a_failing_gateway_falls_back_to_workers_ai_direct(make_app, fake_cloudf
     app = make_app()
     fake_cloudflare.gateway.always(Fail(500))
     fake_cloudflare.workers_ai.always(commands({"action": "update_price", "target": "Reuben", "value": "13.50"}))
-    reply = Assembly.of(app).service.handle(sms("reuben should cost thirteen fifty from now on"))
+    reply = Assembly.of(app).service.handle(sms("let's do what we talked about for the sandwich with the sauerkraut"))
     assert reply.kind == "confirm" and "$12.50 -> $13.50" in reply.text
     assert len(fake_cloudflare.requests_to(WORKERS_AI)) == 1
     assert fake_cloudflare.requests_to(WORKERS_AI)[0].path.endswith("/ai/run/@cf/meta/llama-3.1-8b-instruct-fast")

@@ -76,7 +76,7 @@ def test_the_newest_question_is_the_one_yes_answers(service, menus):
 
 
 def test_a_refused_change_drops_it_too(service, menus):
-    ask = service.handle(text("86 the frnch toast", sender=DEMO_SAM))  # fuzzy: asked
+    ask = service.handle(text("86 the frenhc toast", sender=DEMO_SAM))  # a typo, fuzzy: asked
     assert ask.kind == "confirm"
     assert service.handle(text("coffee 3", sender=DEMO_SAM)).kind == "refused"  # staff may not price
     assert service.handle(text("yes", sender=DEMO_SAM)).text.startswith("Nothing is waiting")

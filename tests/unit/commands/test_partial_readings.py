@@ -42,7 +42,7 @@ BOTH = (
 
 @pytest.mark.parametrize("text", ["86 the reuben, pie 6", "coffee 2.75 and lobster 9", "86 the pie and coffee 3"])
 def test_a_partial_reading_may_ask_a_model(text):
-    assert grammar.read(text, blue_plate(), NOW).partial
+    assert grammar.read(text, blue_plate(), NOW).incomplete
     without = understand(text, blue_plate(), NOW)
     assert without.model_may_help and not without.commands
     reader = Reader(BOTH)
@@ -62,7 +62,10 @@ def test_a_text_read_whole_never_asks_a_model(text):
 def test_a_partial_reading_with_commands_is_confirmed_when_no_model_reads_it(monkeypatch):
     """The reader may hand back what it did read of a text; that is offered, never applied, and a model
     configured but failing changes nothing about it."""
-    partial = grammar.GrammarResult(commands=(ToggleAvailable(target="Reuben", value=False),), partial=True)
+    partial = grammar.GrammarResult(
+        commands=(ToggleAvailable(target="Reuben", value=False),),
+        partial=(grammar.Unread("do the thing with the pie", "unread"),),
+    )
     monkeypatch.setattr(understand_module.grammar, "read", lambda text, snapshot, now: partial)
     text = "86 the reuben and do the thing with the pie"
     alone = understand(text, blue_plate(), NOW)

@@ -1,7 +1,7 @@
 """Durable inbox and outbox: texts that wait for the model, and the answers still to be sent.
 
 Revision ID: 0013
-Revises: 0016
+Revises: 0014
 Create Date: 2026-12-02 04:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0016"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,119 @@
+"""Commands assembled from a text's sentences, and what was left out of them and why.
+
+A later command about the same item (or the same days) replaces an earlier one: "coffee 2.75, make it
+2.85" is one new price, 2.85. Sentences not read whole are kept with the reason (`Unread.why`), so
+callers can ask about a partial reading instead of guessing, and a model can be given exactly what the
+grammar could not read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from diner_agent.commands.grammar.common import Outcome, Problem, Reading
+from diner_agent.commands.model import Command
+from diner_agent.commands.resolve import Match
+
+# Problems that are a question for the owner whatever else the text says.
+ASK_FIRST = frozenset({"ambiguous", "invalid", "everything"})
+
+Why = Literal["proposed", "unread", "negated", "conditional"]
+
+_HELD = {
+    "negated": "That reads as a change not to make, so nothing changed.",
+    "conditional": "I only change things now, not 'if ...' or 'maybe'. Text me when it happens. Nothing changed.",
+}
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A sentence the grammar did not read whole: `why` says what became of it.
+
+    proposed: its commands are a proposed reading (asked, never applied without a YES);
+    unread: no reading at all; negated / conditional: it reads as a change not to make now."""
+
+    text: str
+    why: Why
+
+
+@dataclass(frozen=True)
+class GrammarResult:
+    """What the grammar made of a text: commands (all of it read), or a problem, or nothing at all."""
+
+    commands: tuple[Command, ...] = ()
+    matches: tuple[Match, ...] = ()
+    problem: Problem | None = None
+    partial: tuple[Unread, ...] = ()  # sentences not read whole: proposed, unread, negated, conditional
+    read_some: bool = False  # no commands, but some other part of the text did read ("86 the reuben, pie 6")
+
+    @property
+    def incomplete(self) -> bool:
+        """Not read fully: some sentence was only guessed at (proposed) or not read at all (unread). Such a
+        text goes to a model when one is configured; without one, its commands are asked about first."""
+        if any(u.why == "proposed" for u in self.partial):
+            return True
+        if not self.commands and self.partial and all(u.why in _HELD for u in self.partial):
+            return True  # "can we maybe do something about the pie": held here, a model may read it
+        return (bool(self.commands) or self.read_some) and any(u.why == "unread" for u in self.partial)
+
+    @property
+    def proposed(self) -> bool:
+        """Commands that are only part of the text, or only a proposed reading of it: ask first."""
+        return bool(self.commands) and self.incomplete
+
+    @property
+    def fuzzy(self) -> bool:
+        return any(not m.certain for m in self.matches)
+
+    @property
+    def understood(self) -> bool:
+        return bool(self.commands)
+
+
+class Assembly:
+    def __init__(self) -> None:
+        self.commands: list[Command] = []
+        self.matches: list[Match] = []
+        self.partial: list[Unread] = []
+        self.problems: list[Problem] = []
+        self.read_some = False
+
+    def leave(self, text: str, why: Why, outcome: Outcome = None) -> None:
+        self.partial.append(Unread(text[:120], why))
+        if isinstance(outcome, Problem):
+            self.problems.append(outcome)
+
+    def add(self, reading: Reading) -> None:
+        by_name = {m.item.name: m for m in reading.matches}
+        for command in reading.commands:
+            key = _key(command)
+            for k, earlier in enumerate(self.commands):
+                if _key(earlier) == key:
+                    del self.commands[k]  # the later word about the same thing wins
+                    break
+            self.commands.append(command)
+            match = by_name.get(command.target) if isinstance(command.target, str) else None
+            if match is not None and all(m.item.id != match.item.id for m in self.matches):
+                self.matches.append(match)
+
+    def result(self) -> GrammarResult:
+        partial = tuple(self.partial)
+        if self.commands:
+            return GrammarResult(tuple(self.commands), tuple(self.matches), partial=partial)
+        if self.problems:
+            problem = max(self.problems, key=lambda p: p.weight)
+            return GrammarResult(problem=problem, partial=partial, read_some=self.read_some)
+        held = [u.why for u in partial if u.why in _HELD]
+        if held:
+            return GrammarResult(problem=Problem(_HELD[held[0]], 3, "held"), partial=partial)
+        return GrammarResult(partial=partial)
+
+
+def _key(command: Command) -> tuple:
+    target = command.target
+    if command.action == "change_hours":
+        return (command.action, tuple(target or ()))
+    if command.action in ("close_emergency", "reopen"):
+        return ("closure",)
+    return (command.action, target)

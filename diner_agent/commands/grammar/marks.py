@@ -1,0 +1,115 @@
+"""Marks on a sentence that decide whether its command may be applied at all, whatever it says.
+
+- negated ("don't take the waffles off"): a change the owner does not want; never applied.
+- conditional ("if the pie runs out, 86 it", "we might run out"): a change for later; never applied now.
+- neutral (a greeting, thanks, a reason with no item, number, day, time or negation: "ran out of buns",
+  "for a staff meeting"): context around a command, ignored, so it never changes what the text means.
+- corrections: "scratch that" withdraws the clause before it; "make that 3.50" replaces its price.
+
+The words are the lexicon's; this module only says where they count.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from diner_agent.commands.grammar.common import Context
+from diner_agent.commands.lexicon import ENGLISH, Lexicon
+from diner_agent.commands.resolve import singular
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+_PRONOUNS = frozenset("it em 'em them those these everything all both".split())
+
+
+class _Marks:
+    def __init__(self, lexicon: Lexicon) -> None:
+        exempt = "|".join(re.escape(w) for w in lexicon.negation_exempt_next)
+        negations = "|".join(re.escape(n) for n in sorted(lexicon.negations, key=len, reverse=True))
+        # "3.25 not 3.00" corrects the old price: a "not" before a number negates nothing.
+        self.negation = re.compile(rf"(?<![\w'])(?:{negations})(?![\w'])(?!\s+(?:{exempt})\b)(?!\s+\$?\d)")
+        exempt_if = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in lexicon.conditional_exempt)
+        self.conditional_exempt = re.compile(rf"\b(?:{exempt_if})\b")
+        conditionals = "|".join(re.escape(c) for c in sorted(lexicon.conditionals, key=len, reverse=True))
+        # At a sentence's start or after a comma ("86 it, if the pie runs out"), or "X if Y" inside it.
+        self.conditional = re.compile(rf"(?:^|[,;:]\s*|\s)(?:{conditionals})\s")
+        self.starts_conditional = re.compile(r"^(?:when|once|whenever|as soon as)\s")
+        retract = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.retractions)
+        self.retraction = re.compile(
+            r"(?P<prev>(?:^|(?<=[.;,\n!]))[^.;,\n!]+?)[\s,.;:!\-]*(?:(?:actually|wait|oh|no|oops|sorry|hmm)[\s,.!\-]+)*"
+            rf"\b(?:{retract})\b[\s,.;:!\-]*"
+        )
+        replace = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.replacements)
+        self.replacement = re.compile(
+            rf"(?:(?<=[\s,.;\-*>])|^)(?:(?:no|oops|sorry|wait|edit|actually)[\s,.:!\-]+)*(?:{replace})\b[\s,.:!\-*]*"
+            r"(?=\$?\d)"
+        )
+        self.schedule = frozenset(lexicon.schedule_cues) | frozenset(lexicon.time_words)
+        self.schedule |= frozenset(lexicon.command_verbs)
+        self.asides = frozenset(lexicon.asides)
+        self.hedges = frozenset(c for c in lexicon.conditionals if " " not in c)
+
+
+@lru_cache(maxsize=4)
+def _marks(lexicon: Lexicon) -> _Marks:
+    return _Marks(lexicon)
+
+
+def negated(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
+    return _marks(lexicon).negation.search(sentence) is not None
+
+
+def conditional(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
+    """ "if the pie runs out, 86 it", "86 it unless ...", "maybe"; "when"/"once" only opening the sentence
+    ("idk when we'll be back" is a hedge about the end, not a condition)."""
+    marks = _marks(lexicon)
+    sentence = marks.conditional_exempt.sub(" ", sentence)
+    found = marks.conditional.search(" " + sentence)
+    if found is None:
+        return False
+    word = found.group(0).strip(" ,;:")
+    opening_only = word in ("when", "once", "whenever", "as soon as")
+    return not opening_only or marks.starts_conditional.match(sentence) is not None
+
+
+def corrected(text: str, lexicon: Lexicon = ENGLISH) -> str:
+    """The text with withdrawn clauses dropped and "make that 3.50" said as "make it 3.50" (which the
+    grammar reads as a new price for the item just named; the later price of an item wins)."""
+    marks = _marks(lexicon)
+    if marks.replacement.search(text):  # first: "wait no make that 2.45" replaces, it does not withdraw
+        text = marks.replacement.sub("make it ", text)
+    if marks.retraction.search(text):
+        text = marks.retraction.sub("", text).strip(" ,.;")
+    return text
+
+
+_FUNCTION_WORDS = frozenset("you you're youre ur u the a an so very much really too we it's its that is are".split())
+
+
+def lone_aside(word: str, lexicon: Lexicon = ENGLISH) -> bool:
+    """Only framing: a greeting or thanks from the lexicon, or nothing but function words ("you're the")."""
+    phrase = " ".join(word.strip(" ,.!?-").split())
+    return phrase in _marks(lexicon).asides or bool(phrase) and set(phrase.split()) <= _FUNCTION_WORDS
+
+
+def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:
+    """Context and nothing else: no digit, no word of the menu (or a typo of one), no day, time or
+    schedule word, no pronoun that could point at an item, no negation and no conditional."""
+    if lone_aside(clause, lexicon):
+        return True
+    if any(ch.isdigit() for ch in clause):
+        return False
+    marks = _marks(lexicon)
+    vocabulary = ctx.resolver.vocabulary
+    words = _WORD.findall(clause)
+    if len(words) > 10:
+        return False
+    for word in words:
+        key = singular(word.replace("'", ""))
+        if word in _PRONOUNS or word in marks.schedule or key in marks.schedule or word == "86":
+            return False
+        if word in marks.hedges:  # "will text when": whatever follows is for later
+            return False
+        if key in vocabulary or (len(key) >= 4 and ctx.resolver.near(key)):
+            return False
+    return not negated(clause, lexicon) and not conditional(clause, lexicon)
