@@ -248,9 +248,8 @@ class AiAlert(Base):
 
 
 class InboundWork(Base):
-    """The durable inbox (docs/availability.md): a text answered "working on it", until its answer is
-    in the outbox. Claimed by one worker at a time under a lease it renews; a dead worker's lease runs out
-    and another resumes the text (the message id makes the second attempt apply nothing twice)."""
+    """The durable inbox (docs/availability.md): a text answered "working on it" until its answer is in the
+    outbox, claimed by one worker under a lease it renews; a dead worker's text is resumed by another."""
 
     __tablename__ = "inbound_work"
     __table_args__ = (

@@ -148,5 +148,6 @@ def test_closing_drains_the_work_in_flight(durable_app, fake_cloudflare, twilio_
     fake_cloudflare.gateway.always(Sleep(1.0, then=ANSWER))
     app = durable_app()
     assert _timed_sms(app, FREE_FORM)[0] == [HOLD_ON]
+    assert eventually(lambda: fake_cloudflare.requests), "the model is working on it"  # running, not waiting
     Assembly.of(app).close()  # what gunicorn's worker_exit does
     assert len(twilio_rest.sent) == 1, "the answer in flight was finished and sent before the worker left"
