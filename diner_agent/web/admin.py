@@ -139,7 +139,7 @@ def admin_blueprint(
             "admin_usage.html",
             report=shown,
             calls=calls_chart(shown.buckets, shown.bucket),
-            costs=cost_chart({name: s.cost_usd for name, s in shown.tenants.items()}),
+            costs=cost_chart({name: s.cost_usd for name, s in shown.tenants.items()}, names),
             budgets=budget_chart(lines),
             budget_lines=lines,
             alerts=alerts,
