@@ -2,14 +2,14 @@
 sold-out rule and the address, phone and website shown on its public page.
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
