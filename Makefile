@@ -14,12 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Local secrets for the demo (never committed): the SMS simulator and the server share them.
+# Local secrets for the demo (never committed): the SMS simulator and the server share them, and the
+# public URL Twilio signatures are checked against (/sms refuses everything without PUBLIC_BASE_URL).
 .dev.vars:
 	@$(BIN)/python -c "import secrets; print('TWILIO_AUTH_TOKEN=dev-' + secrets.token_hex(16)); print('ADMIN_TOKEN=dev-' + secrets.token_hex(12))" > .dev.vars
 	@echo "wrote .dev.vars (local demo secrets)"
 
 run: install .dev.vars
+	@grep -q '^PUBLIC_BASE_URL=' .dev.vars || echo "PUBLIC_BASE_URL=http://localhost:$(PORT)" >> .dev.vars
 	$(BIN)/diner-agent db upgrade
 	$(BIN)/diner-agent tenants load examples/demo-diner.yaml
 	@token=$$($(BIN)/diner-agent tenants token demo-diner) && \

@@ -7,6 +7,7 @@
 - load: wrk against the Procfile web process, 2 workers (bench/load.py; needs wrk, skipped without it);
 - gateway: overhead on a miss, cache-hit latency, coalescing, and cached vs uncached with an 800 ms
   upstream (bench/gateway.py);
+- web chat: `/v1/chat/completions` misses and hits beside the fake upstream's own p50 (bench/chat.py);
 - LLM calls per 100 owner texts: how many texts of the corpora the grammar leaves for a model.
 Figures are measured in this run, on this machine; nothing is copied from earlier runs.
 """
@@ -75,6 +76,7 @@ def main() -> None:
     results["parse"] = parse_bench.run(20_000 if args.quick else 100_000)
     results["webhook"] = script("webhook.py", "--requests", str(n), "--concurrency", "1")
     results["gateway"] = script("gateway.py")
+    results["chat"] = script("chat.py", "--requests", str(n // 4))
     results["llm"] = llm_calls_per_100()
     if shutil.which("wrk"):
         results["load"] = script("load.py", "--workers", "2", "--diners", "1", "--seconds", "5" if args.quick else "10")
@@ -82,7 +84,7 @@ def main() -> None:
         print(json.dumps(results))
         return
 
-    p, w, g, llm = results["parse"], results["webhook"], results["gateway"], results["llm"]
+    p, w, g, llm, c = results["parse"], results["webhook"], results["gateway"], results["llm"], results["chat"]
     slow = g["slow_upstream"]
     rows = [
         ("parse: messages/s (1 core)", f"{p['messages_per_s']:,}", ">= 20,000", p["messages_per_s"] >= 20_000),
@@ -96,6 +98,11 @@ def main() -> None:
          g["overhead_memory"]["overhead_p50_ms"] <= 1),
         ("gateway cache hit p50", f"{g['cache_hit_memory']['p50_ms']:.3f} ms", "<= 0.5 ms",
          g["cache_hit_memory"]["p50_ms"] <= 0.5),
+        ("gateway: what a budget adds to a miss p50", f"{g['budget_adds_p50_ms_memory']:.3f} ms", "<= 0.2 ms",
+         g["budget_adds_p50_ms_memory"] <= 0.2),
+        ("/v1 miss overhead p50 (miss - upstream)", f"{c['miss_overhead_p50_ms']:.2f} ms", "<= 2 ms",
+         c["miss_overhead_p50_ms"] <= 2),
+        ("/v1 cache hit p50", f"{c['hit']['p50_ms']:.2f} ms", "<= 1 ms", c["hit"]["p50_ms"] <= 1),
         ("coalescing: upstream calls for 50 identical", str(g["coalescing"]["upstream_calls"]), "1",
          g["coalescing"]["upstream_calls"] == 1),
         ("LLM path, 800 ms upstream: uncached / cached", f"{slow['uncached_ms']:.0f} / {slow['cached_p50_ms']:.3f} ms",

@@ -85,12 +85,18 @@ def tenants_load(ctx: click.Context, file: str, reset: bool) -> None:
 
 @tenants.command("token")
 @click.argument("tenant_id")
+@click.option("--name", default="owner", show_default=True, help="The person who will chat with this token.")
+@click.option("--role", type=click.Choice(["owner", "staff"]), default="owner", show_default=True,
+              help="What the chat may do: owner (everything) or staff (86 / back, read, own undo).")  # fmt: skip
 @click.pass_context
-def tenants_token(ctx: click.Context, tenant_id: str) -> None:
-    """Print a new web-chat bearer token for TENANT_ID (the previous one stops working)."""
+def tenants_token(ctx: click.Context, tenant_id: str, name: str, role: str) -> None:
+    """Print a new web-chat bearer token for a person at TENANT_ID (that person's previous token stops
+    working). Chat changes are audited to that person, with that role's rights."""
+    if not name.strip():
+        raise click.BadParameter("give the name of the person who holds the token", param_hint="--name")
     store = MenuStore.from_url(_settings(ctx).database_url)
     try:
-        click.echo(store.issue_token(tenant_id))
+        click.echo(store.issue_token(tenant_id, name=name, role=role))
     except UnknownTenant:
         raise click.ClickException(f"no tenant {tenant_id!r}; load it first with 'tenants load'") from None
     finally:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
 
     admin_token: SecretStr | None = None
+    # /metrics: only with this token (bearer) when set, else only to this machine; per-diner series opt-in.
+    metrics_token: SecretStr | None = None
+    metrics_per_diner: bool = False
 
     cloudflare_ai_gateway_url: str | None = None
     cloudflare_ai_gateway_token: SecretStr | None = None
@@ -96,7 +99,13 @@ class Settings(BaseSettings):
     # Not in the contract, but useful to operators; all have safe defaults.
     tenants_file: Path | None = None
     log_level: str = "INFO"
+    # text: one readable line per record; json: one JSON object per line with the diner, channel, message
+    # id and request id of the message it is about (diner_agent/log_context.py).
+    log_format: Literal["text", "json"] = "text"
     trust_proxy: bool = False  # apply ProxyFix (one proxy) when behind a TLS-terminating load balancer
+    # Host names this server answers to (comma-separated). With TRUST_PROXY, X-Forwarded-Host is believed
+    # only when this is set, and any other Host is refused with a 400.
+    trusted_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     web_concurrency: int = Field(default=1, ge=1)
     port: int = Field(default=8791, ge=1, le=65535)
 
@@ -117,11 +126,20 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("trusted_hosts", mode="before")
+    @classmethod
+    def _host_list(cls, value: object) -> object:
+        """TRUSTED_HOSTS=menu.example.com,.example.org: a comma-separated list in the environment."""
+        if isinstance(value, str):
+            return [h.strip().lower() for h in value.split(",") if h.strip()]
+        return value
+
     @field_validator(
         "twilio_auth_token",
         "slack_signing_secret",
         "slack_bot_token",
         "admin_token",
+        "metrics_token",
         "cloudflare_ai_gateway_token",
         "cloudflare_api_token",
         "llm_api_key",
@@ -182,10 +200,19 @@ class Settings(BaseSettings):
             )
         if self.public_base_url is None:
             lines.append(
-                "PUBLIC_BASE_URL is not set: Twilio signatures are checked against the request URL, "
-                "which fails behind a TLS-terminating proxy."
+                "SMS webhook refuses every request: PUBLIC_BASE_URL is not set, and Twilio signatures are "
+                "checked only against PUBLIC_BASE_URL + /sms (never a Host header a request chose)."
             )
         return lines
+
+    def proxy_warning(self) -> str | None:
+        """TRUST_PROXY without TRUSTED_HOSTS: forwarded hosts are ignored, and that is said at start-up."""
+        if self.trust_proxy and not self.trusted_hosts:
+            return (
+                "TRUST_PROXY is set but TRUSTED_HOSTS is not: X-Forwarded-Host is ignored (only the scheme and "
+                "client address are taken from the proxy). Set TRUSTED_HOSTS to the public host names."
+            )
+        return None
 
 
 def secret_value(value: SecretStr | str | None) -> str | None:

@@ -17,6 +17,7 @@ thread pool; a durable outbox with a fair, bounded pool can take its place witho
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -63,7 +64,9 @@ class InProcessFollowups:
         if deliver_later is None:
             return work(self.clock.monotonic() + budget)
         self._unfinished.started()
-        future: Future[R] = self._pool.submit(work, self.clock.monotonic() + self.late_limit)
+        # In a copy of this context: the late work's log lines name the same request and message.
+        context = contextvars.copy_context()
+        future: Future[R] = self._pool.submit(context.run, work, self.clock.monotonic() + self.late_limit)
         try:
             result = future.result(timeout=budget)
         except FutureTimeout:

@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 
 from diner_agent.commands.model import Channel, Inbound
 from diner_agent.commands.unit_of_work import Menus
+from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.records import Actor, MenuSnapshot, TenantInfo
-
-WEB_OWNER = "owner"  # the web chat's token is the owner's: whoever holds it acts as the owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +28,8 @@ class Message:
     message_id: str | None = None
     sender_name: str | None = None
     pending_id: str | None = None  # a Slack button click names the confirmation it answers
+    batch_id: str | None = None  # a Slack Undo button names the change it undoes
+    sender_team: str | None = None  # Slack: the sender's own workspace (another one for a Slack Connect guest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,20 +51,38 @@ class Addressed:
 
 def address(menus: Menus, message: Message) -> Addressed | None:
     """The diner and the sender of `message`, or None when no diner has that address."""
+    if message.channel == "web":
+        return _address_web(menus, message)
     snapshot = menus.snapshot_at(message.channel, message.address)
     if snapshot is None:
         return None
-    web = message.channel == "web"
     inbound = Inbound(
         snapshot.tenant.id,
         message.channel,
-        WEB_OWNER if web else message.sender,
+        message.sender,
         message.text,
         message_id=message.message_id,
-        role="owner" if web else None,
         sender_name=message.sender_name,
         pending_id=message.pending_id,
+        batch_id=message.batch_id,
+        sender_team=message.sender_team,
     )
+    return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
+
+
+def _address_web(menus: Menus, message: Message) -> Addressed | None:
+    """The web chat's address is its bearer token, which names a person and the role they chat with."""
+    holder = menus.token_holder(message.address) if message.address else None
+    if holder is None:
+        return None
+    try:
+        snapshot = menus.snapshot(holder.tenant_id)
+    except UnknownTenant:  # removed since the lookup
+        return None
+    inbound = Inbound(
+        holder.tenant_id, "web", holder.id, message.text, message_id=message.message_id, role=holder.role,
+        sender_name=holder.name,
+    )  # fmt: skip
     return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
 
 
@@ -77,6 +96,8 @@ def addressed_inbound(inbound: Inbound, snapshot: MenuSnapshot) -> Addressed:
         inbound.message_id,
         inbound.sender_name,
         inbound.pending_id,
+        inbound.batch_id,
+        inbound.sender_team,
     )
     return Addressed(message, snapshot, inbound, actor_for(inbound, snapshot), snapshot.tenant)
 
@@ -87,14 +108,16 @@ def actor_for(inbound: Inbound, snapshot: MenuSnapshot) -> Actor | None:
     if inbound.role is not None:
         if inbound.role == "none":
             return None
-        key = f"{inbound.channel}:{inbound.sender}" if inbound.channel != "web" else f"web:{tenant.id}"
-        return Actor(key, inbound.sender_name, inbound.role, inbound.channel)
+        # web: the sender is the token's id, so each person chatting is their own actor
+        return Actor(f"{inbound.channel}:{inbound.sender}", inbound.sender_name, inbound.role, inbound.channel)
     member = None
     if inbound.channel == "sms":
         member = next((p for p in snapshot.staff if p.phone == inbound.sender), None)
     elif inbound.channel == "slack":
         member = next((p for p in snapshot.staff if p.slack_user == inbound.sender), None)
-        if member is None and tenant.slack_default_role != "none":
+        # The default role is for members of the diner's own workspace: a Slack Connect guest from another
+        # organisation in a shared channel is nobody here unless the staff list names them.
+        if member is None and tenant.slack_default_role != "none" and inbound.sender_team == tenant.slack_team:
             return Actor(f"slack:{inbound.sender}", inbound.sender_name, tenant.slack_default_role, "slack")
     if member is None or member.role == "none":
         return None

@@ -18,6 +18,16 @@ def change_lines(changes: Sequence[Change], tenant: TenantInfo, local_now: datet
     return group_hours([(change, applied(change, tenant, local_now)) for change in changes])
 
 
+def asked_lines(changes: Sequence[Change], tenant: TenantInfo, local_now: datetime) -> list[str]:
+    """Like change_lines, for a confirmation question: a closure alone is proposed ("Close Demo Diner
+    until tomorrow 5pm?"), not told as if done."""
+    lines = change_lines(changes, tenant, local_now)
+    if len(changes) == 1 and changes[0].action == "close_emergency":
+        told = lines[0].split(";", 1)[0]
+        lines = [told.replace(f"{tenant.name} is now closed", f"Close {tenant.name}", 1) + "?"]
+    return lines
+
+
 def done_text(changes: Sequence[Change], tenant: TenantInfo, local_now: datetime) -> str:
     """The reply for changes just applied: what changed, and UNDO when anything did."""
     hint = [UNDO_HINT] if any(change.changed for change in changes) else []

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from diner_agent.commands import permissions
 from diner_agent.commands.apply import ApplyError, apply_all, preview_all
-from diner_agent.commands.change_text import CONFIRM_HINT, change_lines, confirmed_text
+from diner_agent.commands.change_text import CONFIRM_HINT, asked_lines, confirmed_text
 from diner_agent.commands.model import COMMAND, Reply
 from diner_agent.commands.replies import fit, join
 from diner_agent.commands.turn import Handler, Turn
@@ -54,7 +54,7 @@ def ask(turn: Turn, meaning: Understanding, uow: UnitOfWork) -> Reply:
     lead = lead_for(meaning.reasons)
     changes = preview_all(meaning.commands, turn.snapshot, turn.now, turn.local.date())
     note = [meaning.reply] if "partial" in meaning.reasons and meaning.reply else []
-    prompt = fit(join([lead, *change_lines(changes, turn.tenant, turn.local), *note, CONFIRM_HINT]))
+    prompt = fit(join([lead, *asked_lines(changes, turn.tenant, turn.local), *note, CONFIRM_HINT]))
     pending = uow.pending.create([c.contract() for c in meaning.commands], prompt, CONFIRM_TTL)
     return Reply(prompt, "confirm", pending_id=pending.id)
 
@@ -100,7 +100,7 @@ def answer(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) ->
     local = uow.now.astimezone(turn.local.tzinfo)
     text = confirmed_text(apply_all(uow, commands, turn.snapshot, local.date()), turn.tenant, local)
     uow.pending.resolve(pending.id, "applied", text)
-    return Reply(text, "applied", undo=True)
+    return Reply(text, "applied", undo=True, batch_id=uow.audit.batch_id)
 
 
 def close_failed(turn: Turn, uow: UnitOfWork, text: str) -> None:

@@ -63,7 +63,9 @@ def change(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) ->
         return confirmations.ask(turn, meaning, uow)
     local = uow.now.astimezone(turn.local.tzinfo)
     changes = apply_all(uow, meaning.commands, turn.snapshot, local.date())
-    return Reply(done_text(changes, turn.tenant, local), "applied", undo=any(c.changed for c in changes))
+    changed = any(c.changed for c in changes)
+    batch = uow.audit.batch_id if changed else None
+    return Reply(done_text(changes, turn.tenant, local), "applied", undo=changed, batch_id=batch)
 
 
 def not_yet_supported(turn: Turn, meaning: Understanding | None, uow: UnitOfWork | None) -> Reply:
@@ -93,3 +95,5 @@ HANDLERS: dict[str, Handler] = {
 }
 # A Confirm / Cancel button names the request it answers (Inbound.pending_id).
 CLICKED = _ANSWER_PENDING
+# An Undo button names the change batch it was posted with (Inbound.batch_id).
+UNDO_CLICKED = Handler(undo.undo_clicked)

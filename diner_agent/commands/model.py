@@ -243,14 +243,18 @@ class Inbound:
 
     tenant_id: str
     channel: Channel
-    sender: str  # E.164 phone (sms), Slack user id (slack), "owner" (web), anything (cli)
+    sender: str  # E.164 phone (sms), Slack user id (slack), the token's id (web), anything (cli)
     text: str
     message_id: str | None = None
-    # Set only by adapters that authenticated the sender themselves (the web token is the owner's).
+    # Set only where the sender's role is known already (a web token names its holder's role).
     role: Role | None = None
     sender_name: str | None = None
     # A Slack button click names the confirmation it answers.
     pending_id: str | None = None
+    # A Slack Undo button names the change batch it was posted with.
+    batch_id: str | None = None
+    # The sender's own Slack workspace (a Slack Connect guest's is another organisation's).
+    sender_team: str | None = None
 
 
 ReplyKind = Literal["applied", "confirm", "info", "refused", "invalid", "unknown", "silent"]
@@ -264,4 +268,5 @@ class Reply:
     kind: ReplyKind = "info"
     pending_id: str | None = None  # a confirmation question: Confirm / Cancel buttons answer it
     undo: bool = False  # a change was applied: an Undo button may be offered
+    batch_id: str | None = None  # the applied change's audit batch: what that Undo button undoes
     duplicate: bool = False  # the message id was seen before; nothing was applied this time

@@ -1,14 +1,22 @@
-"""Reply texts: plain words, GSM-7 characters only (one emoji makes an SMS cost 2-3x), old -> new for
-every change, normally one SMS segment (160) and never more than two (320)."""
+r"""Reply texts: plain words, GSM-7 characters only (one emoji makes an SMS cost 2-3x), old -> new for
+every change, normally one SMS segment and never more than two.
+
+Length is counted as carriers count it, in GSM-7 septets: one part holds 160, but a text of several parts
+carries 153 in each (the rest is the joining header), and the extension characters `€ [ ] { } ^ ~ | \`
+take two septets each. So "two parts" is 306 septets, not 320 characters.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from anyascii import anyascii
+
 from diner_agent.menu.records import WEEKDAYS, Interval, MenuSnapshot
 
-MAX_REPLY = 320
+SEPTETS_PER_PART = 153  # of a text sent in several parts; a text of one part holds 160
+MAX_REPLY = 2 * SEPTETS_PER_PART  # septets: at most two parts
 # "mon" -> "Mon": how replies, the public page and the chat prompt name weekdays.
 DAY_NAMES = dict(zip(WEEKDAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
 _LONG_DAY = dict(
@@ -19,6 +27,7 @@ _GSM7 = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
     "¿abcdefghijklmnopqrstuvwxyzäöñüà"
 ) | set("^{}\\[~]|€")
+_EXTENSION = frozenset("^{}\\[~]|€")  # sent as escape + character: two septets
 _FOLD = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2192": "->",
          "\u2026": "...", "\u00a0": " ", "\t": " "}  # fmt: skip
 _CURRENCY = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "GBP": "£", "EUR": "€", "JPY": "¥"}
@@ -39,7 +48,8 @@ STORE_DOWN = "Sorry, I couldn't save that - please text it again in a minute."
 
 
 def to_gsm7(text: str) -> str:
-    """Replace what GSM-7 cannot carry: curly quotes and dashes by plain ones, accents folded, the rest dropped."""
+    """Replace what GSM-7 cannot carry: curly quotes and dashes by plain ones, accents folded, other
+    letters transliterated (Œ -> Oe, ł -> l, Đ -> D), the rest (emoji, symbols) dropped."""
     out = []
     for ch in text:
         if ch in _GSM7:
@@ -47,19 +57,34 @@ def to_gsm7(text: str) -> str:
         elif ch in _FOLD:
             out.append(_FOLD[ch])
         else:
-            folded = "".join(
-                c for c in unicodedata.normalize("NFKD", ch) if c in _GSM7 and not unicodedata.combining(c)
-            )
-            out.append(folded)
+            out.append(_fold(ch))
     return "".join(out)
 
 
+def _fold(ch: str) -> str:
+    folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if c in _GSM7 and not unicodedata.combining(c))
+    if folded or not unicodedata.category(ch).startswith("L"):
+        return folded
+    # A letter with no decomposition into GSM-7 (Œ, ł, Đ, ħ, Cyrillic, CJK): its ASCII transliteration.
+    return "".join(c for c in anyascii(ch) if c in _GSM7)
+
+
+def septets(text: str) -> int:
+    """The GSM-7 length of a text already in GSM-7 (`to_gsm7`): extension characters count two."""
+    return len(text) + sum(1 for ch in text if ch in _EXTENSION)
+
+
 def fit(text: str, limit: int = MAX_REPLY) -> str:
-    """GSM-7 and at most `limit` characters, cut at a word with '...' when it must be cut."""
+    """GSM-7 and at most `limit` septets, cut at a word with '...' when it must be cut."""
     text = " ".join(to_gsm7(text).split())
-    if len(text) <= limit:
+    if septets(text) <= limit:
         return text
-    cut = text[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:")
+    budget, end = limit - 3, 0
+    for end, ch in enumerate(text):  # noqa: B007 (the index where the budget runs out)
+        budget -= 2 if ch in _EXTENSION else 1
+        if budget < 0:
+            break
+    cut = text[:end].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "..."
 
 
@@ -117,13 +142,13 @@ def menu_summary(snapshot: MenuSnapshot, link: str | None) -> str:
     out = [i.name for i in snapshot.items if not i.available]
     head = f"86'd: {', '.join(out)}. " if out else "Nothing is sold out. "
     tail = f" Full menu: {link}" if link else ""
-    budget = MAX_REPLY - len(head) - len(tail) - 12
+    budget = MAX_REPLY - septets(to_gsm7(head)) - septets(to_gsm7(tail)) - 12
     listed = []
     for item in snapshot.items:
         if not item.available:
             continue
         entry = f"{item.name} {money(item.price_cents, currency)}"
-        if sum(len(e) + 2 for e in listed) + len(entry) > budget:
+        if sum(septets(to_gsm7(e)) + 2 for e in listed) + septets(to_gsm7(entry)) > budget:
             listed.append(f"+{sum(1 for i in snapshot.items if i.available) - len(listed)} more")
             break
         listed.append(entry)

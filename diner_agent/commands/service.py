@@ -22,7 +22,7 @@ from diner_agent.clock import Clock
 from diner_agent.commands import addressing, confirmations
 from diner_agent.commands.addressing import Addressed, Message
 from diner_agent.commands.apply import ApplyError
-from diner_agent.commands.handlers import CLICKED, HANDLERS
+from diner_agent.commands.handlers import CLICKED, HANDLERS, UNDO_CLICKED
 from diner_agent.commands.language_model import Llm, LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.llm_parse import LlmParser
 from diner_agent.commands.model import Inbound, Reply
@@ -74,6 +74,8 @@ class CommandService:
             return self._reply(turn, reply_with(Reply("That text is too long; send one change per text.", "invalid")))
         if inbound.pending_id:
             return self._reply(turn, CLICKED)
+        if inbound.batch_id:
+            return self._reply(turn, UNDO_CLICKED)
         meaning = understand(text, turn.snapshot, turn.now)
         if meaning.model_may_help and self.reader is not None and turn.actor.role == "owner":
             stored = self.menus.processed_reply(inbound.channel, inbound.message_id) if inbound.message_id else None

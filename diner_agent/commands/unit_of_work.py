@@ -23,6 +23,7 @@ from diner_agent.menu.records import (
     MenuItem,
     MenuSnapshot,
     PendingRecord,
+    TokenHolder,
 )
 
 
@@ -79,6 +80,10 @@ class AuditTrail(Protocol):
         """The actor's latest batch within `within` that is not undone (oldest entry first)."""
         ...
 
+    def batch(self, batch_id: str) -> list[AuditRecord]:
+        """This diner's batch with that id, whoever made it (oldest entry first); empty if none."""
+        ...
+
     def undoing(self) -> None:
         """Audit the changes that follow as an undo."""
         ...
@@ -121,6 +126,10 @@ class Menus(Protocol):
 
     def snapshot(self, tenant_id: str) -> MenuSnapshot:
         """The diner's current menu, hours, closures and staff; raises UnknownTenant."""
+        ...
+
+    def token_holder(self, token: str) -> TokenHolder | None:
+        """Who holds this current web-chat token (the person and role the chat acts as); None if nobody."""
         ...
 
     def processed_reply(self, channel: str, message_id: str) -> str | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import redis
@@ -154,7 +154,7 @@ def _until_next(local: datetime, period: str) -> float:
     else:
         first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         start = (first + timedelta(days=32)).replace(day=1)
-    return (start - local).total_seconds()
+    return (start.astimezone(UTC) - local.astimezone(UTC)).total_seconds()  # real seconds, across a DST change
 
 
 class _MemoryStore:

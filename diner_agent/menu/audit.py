@@ -41,6 +41,7 @@ class SqlAuditTrail:
                 "at": txn.now,
                 "actor": txn.actor.key,
                 "actor_name": txn.actor.name,
+                "actor_role": txn.actor.role,
                 "channel": txn.actor.channel,
                 "action": (UNDO_PREFIX + change.action) if self._undoing else change.action,
                 "target": change.target,
@@ -72,9 +73,15 @@ class SqlAuditTrail:
         )
         if latest is None:
             return []
+        return self.batch(latest)
+
+    def batch(self, batch_id: str) -> list[AuditRecord]:
+        """One batch of this diner's by its id (an Undo button names its batch), oldest entry first;
+        empty for an id that is not this diner's."""
+        txn = self._txn
         rows = txn.session.scalars(
             select(m.AuditEntry)
-            .where(m.AuditEntry.tenant_id == txn.tenant_id, m.AuditEntry.batch_id == latest)
+            .where(m.AuditEntry.tenant_id == txn.tenant_id, m.AuditEntry.batch_id == batch_id)
             .order_by(m.AuditEntry.id)
         )
         return [_audit_record(r) for r in rows]
@@ -104,4 +111,5 @@ def _audit_record(row: m.AuditEntry) -> AuditRecord:
         old=row.old,
         new=row.new,
         undone_by=row.undone_by,
+        actor_role=row.actor_role,
     )

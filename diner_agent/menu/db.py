@@ -69,6 +69,7 @@ def make_engine(url: str, *, echo: bool = False, deadlines: Deadlines | None = N
         deadlines = deadlines or Deadlines()
         # The pre-ping costs a round trip per checkout; without it the first statement after the server
         # dropped a pooled connection fails, and that is a lost text (the store retries once anyway).
+        # Errors never show their parameters (phone numbers, message texts): a logged traceback cannot leak them.
         return create_engine(
             url,
             echo=echo,
@@ -78,6 +79,7 @@ def make_engine(url: str, *, echo: bool = False, deadlines: Deadlines | None = N
             max_overflow=10,
             pool_timeout=deadlines.pool_timeout,
             connect_args=postgres_connect_args(deadlines),
+            hide_parameters=True,
         )
 
     database = parsed.database
@@ -87,6 +89,7 @@ def make_engine(url: str, *, echo: bool = False, deadlines: Deadlines | None = N
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=True,  # errors and echo never show the values: phone numbers, message texts
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 

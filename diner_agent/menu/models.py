@@ -60,6 +60,7 @@ class Tenant(Base):
     slack_team: Mapped[str | None] = mapped_column(String(32), unique=True)
     slack_default_role: Mapped[str] = mapped_column(String(16), default="none")
     max_price_cents: Mapped[int] = mapped_column(Integer, default=50_000)
+    # Superseded by web_tokens (migration 0014 moved each diner's token there as its owner's); unused.
     web_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Bumped by every change to items, hours or closures, so cached menu snapshots know when to reload.
     version: Mapped[int] = mapped_column(Integer, default=0)
@@ -68,10 +69,15 @@ class Tenant(Base):
 
 
 class Staff(Base):
+    """A person on a diner's staff list. Ids are never reused (AUTOINCREMENT on SQLite, a sequence on
+    Postgres): audit entries and UNDO name people as `staff:<id>`, and a person added after someone was
+    removed must not inherit their changes."""
+
     __tablename__ = "staff"
     __table_args__ = (
         UniqueConstraint("tenant_id", "phone"),
         UniqueConstraint("tenant_id", "slack_user"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -142,6 +148,7 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(80))  # staff:<id>, slack:<user>, web:<tenant>, cli
     actor_name: Mapped[str | None] = mapped_column(String(100))
+    actor_role: Mapped[str | None] = mapped_column(String(16))  # the role the change was made with
     channel: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(120))
@@ -149,6 +156,20 @@ class AuditEntry(Base):
     new: Mapped[object | None] = mapped_column(JSON)
     message_id: Mapped[str | None] = mapped_column(String(100))
     undone_by: Mapped[str | None] = mapped_column(String(36))  # batch id of the undo that reverted it
+
+
+class WebToken(Base):
+    """A web-chat bearer token (only its hash): it names a person and the role they chat with."""
+
+    __tablename__ = "web_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # a UUID: audit names the holder web:<id>
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProcessedMessage(Base):

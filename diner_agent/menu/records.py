@@ -117,10 +117,20 @@ class MenuSnapshot:
 class Actor:
     """Who asked for a change: `key` ties UNDO and confirmations to one person across channels."""
 
-    key: str  # staff:<id> | slack:<user> | web:<tenant> | cli
+    key: str  # staff:<id> | slack:<user> | web:<token id> | cli
     name: str | None
     role: Role
     channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenHolder:
+    """Who holds a web-chat token: the chat acts as this person, with this role."""
+
+    id: str  # the token's id: the audit names its holder web:<id>
+    tenant_id: str
+    name: str
+    role: Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +146,7 @@ class AuditRecord:
     old: object
     new: object
     undone_by: str | None = None
+    actor_role: str | None = None  # the role the change was made with (None: recorded before it was kept)
 
 
 @dataclass(frozen=True, slots=True)

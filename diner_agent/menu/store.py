@@ -8,19 +8,19 @@ whole menu each time, yet every worker sees a change made by any other at once.
 from __future__ import annotations
 
 import hashlib
-import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.menu import models as m
+from diner_agent.menu import web_tokens
 from diner_agent.menu.db import AUTOCOMMIT_READ, IMMEDIATE, Deadlines, make_engine
 from diner_agent.menu.errors import UnknownTenant
 from diner_agent.menu.inbox import STORED_REPLY
@@ -33,8 +33,10 @@ from diner_agent.menu.records import (
     MenuSnapshot,
     StaffMember,
     TenantInfo,
+    TokenHolder,
 )
 from diner_agent.menu.unit_of_work import SqlUnitOfWork
+from diner_agent.menu.web_tokens import OWNER_TOKEN_NAME
 
 _TENANT = select(
     m.Tenant.id,
@@ -74,7 +76,9 @@ _LOAD_STAFF = (
 )
 _BY_SMS = _TENANT.where(m.Tenant.sms_number == bindparam("b_key"))
 _BY_SLACK = _TENANT.where(m.Tenant.slack_team == bindparam("b_key"))
-_BY_TOKEN = _TENANT.where(m.Tenant.web_token_hash == bindparam("b_key"))
+_BY_TOKEN = _TENANT.join(m.WebToken, m.WebToken.tenant_id == m.Tenant.id).where(
+    m.WebToken.token_hash == bindparam("b_key"), m.WebToken.revoked_at.is_(None)
+)
 _BY_ADDRESS = {"sms": _BY_SMS, "slack": _BY_SLACK, "web": _BY_TOKEN}  # where each channel's messages are sent
 
 
@@ -166,16 +170,17 @@ class MenuStore:
         row = self._one(_BY_TOKEN, {"b_key": hash_token(token)})
         return TenantInfo(*row) if row else None
 
-    def issue_token(self, tenant_id: str) -> str:
-        """Create a new web-chat bearer token for the tenant; the previous one stops working."""
-        token = "dat_" + secrets.token_urlsafe(32)
+    def issue_token(self, tenant_id: str, name: str = OWNER_TOKEN_NAME, role: str = "owner") -> str:
+        """A new web-chat bearer token for a person at the diner (the owner's by default); that person's
+        previous token stops working (menu/web_tokens.py)."""
         with self.write() as s:
-            result = s.execute(
-                update(m.Tenant).where(m.Tenant.id == tenant_id).values(web_token_hash=hash_token(token))
-            )
-            if result.rowcount != 1:
-                raise UnknownTenant(tenant_id)
-        return token
+            return web_tokens.issue(s, self.clock.now(), hash_token, tenant_id, name, role)
+
+    def token_holder(self, token: str) -> TokenHolder | None:
+        """Who holds this current web-chat token, or None."""
+        if not token:
+            return None
+        return web_tokens.holder_of(self._one(web_tokens.HOLDER, {"b_key": hash_token(token)}))
 
     def staff(self, tenant_id: str) -> list[StaffMember]:
         return list(self.snapshot(tenant_id).staff)
@@ -185,11 +190,10 @@ class MenuStore:
     @retry_read
     def snapshot(self, tenant_id: str) -> MenuSnapshot:
         """The tenant's current menu, hours, closures and staff (cached while its version is unchanged)."""
-        with self._reads.connect() as conn:
-            version = conn.scalar(_VERSION, {"b_tenant": tenant_id})
-        if version is None:
+        row = self._one(_VERSION, {"b_tenant": tenant_id})  # every lookup by a request's key passes _one
+        if row is None:
             raise UnknownTenant(tenant_id)
-        return self._at_version(tenant_id, version)
+        return self._at_version(tenant_id, row[0])
 
     def snapshot_at(self, channel: str, address: str) -> MenuSnapshot | None:
         """The snapshot of the diner a message on `channel` was sent to (its SMS number, Slack team id or

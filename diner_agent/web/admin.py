@@ -12,8 +12,6 @@ than being open to anyone who finds the URL.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from datetime import UTC, date, datetime, timedelta
 
@@ -27,6 +25,7 @@ from diner_agent.menu.usage.alerts import alerts_since
 from diner_agent.menu.usage.budgets import budget_lines, tenant_names
 from diner_agent.menu.usage.report import MAX_REPORT_DAYS, UsageReport, usage_report
 from diner_agent.menu.usage.sink import UsageSink
+from diner_agent.web.credentials import presents
 from diner_agent.web.usage_chart import budget_chart, calls_chart, cost_chart, usd
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ def admin_blueprint(
             return _plain(
                 503, "The AI usage dashboard is disabled: set ADMIN_TOKEN to enable it, then restart the server."
             )
-        if not _authorised(expected):
+        if not presents(expected):
             response = _plain(401, "Authentication required: the ADMIN_TOKEN as password (any user name) or bearer.")
             response.headers["WWW-Authenticate"] = REALM
             return response
@@ -140,7 +139,7 @@ def admin_blueprint(
             "admin_usage.html",
             report=shown,
             calls=calls_chart(shown.buckets, shown.bucket),
-            costs=cost_chart({name: s.cost_usd for name, s in shown.tenants.items()}),
+            costs=cost_chart({name: s.cost_usd for name, s in shown.tenants.items()}, names),
             budgets=budget_chart(lines),
             budget_lines=lines,
             alerts=alerts,
@@ -156,17 +155,6 @@ def admin_blueprint(
         return response
 
     return bp
-
-
-def _authorised(expected: str) -> bool:
-    auth = request.authorization
-    if auth is None:
-        return False
-    given = auth.password if auth.type == "basic" else auth.token if auth.type == "bearer" else None
-    if given is None:
-        return False
-    # Digests first: compare_digest is constant-time only for equal lengths, so not even the length leaks.
-    return hmac.compare_digest(hashlib.sha256(given.encode()).digest(), hashlib.sha256(expected.encode()).digest())
 
 
 def _plain(status: int, message: str) -> Response:

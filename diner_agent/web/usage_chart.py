@@ -78,8 +78,9 @@ def calls_chart(buckets: tuple[UsageBucket, ...], bucket: str) -> Chart:
     return Chart(WIDTH, HEIGHT, tuple(bars), tuple(labels + axis), grid)
 
 
-def cost_chart(costs: dict[str, float]) -> Chart:
-    """Horizontal bars, one per diner, longest for the most expensive."""
+def cost_chart(costs: dict[str, float], names: dict[str, str] | None = None) -> Chart:
+    """Horizontal bars, one per diner (keyed by id, labelled by name), longest for the most expensive."""
+    names = names or {}
     row, gap = 22, 8
     name_w = 150
     height = TOP + max(1, len(costs)) * (row + gap) + 4
@@ -89,8 +90,9 @@ def cost_chart(costs: dict[str, float]) -> Chart:
     for i, (tenant, cost) in enumerate(sorted(costs.items(), key=lambda kv: (-kv[1], kv[0]))):
         y = TOP + i * (row + gap)
         width = plot_w * cost / top
-        bars.append(Bar(name_w, y, width, row, "cost", tenant, cost, f"{tenant}: {usd(cost)}"))
-        labels.append(Label(name_w - 8, y + row * 0.7, tenant, "end"))
+        name = names.get(tenant, tenant)
+        bars.append(Bar(name_w, y, width, row, "cost", tenant, cost, f"{name}: {usd(cost)}"))
+        labels.append(Label(name_w - 8, y + row * 0.7, name, "end"))
         labels.append(Label(name_w + width + 6, y + row * 0.7, usd(cost), "start"))
     return Chart(WIDTH, height, tuple(bars), tuple(labels), ())
 

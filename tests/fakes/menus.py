@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,7 @@ from diner_agent.menu.records import (
     PendingRecord,
     StaffMember,
     TenantInfo,
+    TokenHolder,
 )
 from diner_agent.menu.tenant_file import read_tenant_file
 from tests.fakes.unit_of_work import FakeUnitOfWork
@@ -60,7 +62,7 @@ class AuditRow:
 @dataclass
 class State:
     tenants: dict[str, TenantInfo] = field(default_factory=dict)
-    tokens: dict[str, str] = field(default_factory=dict)  # token hash -> tenant id
+    tokens: dict[str, TokenHolder] = field(default_factory=dict)  # token hash -> who holds it
     items: dict[str, dict[int, MenuItem]] = field(default_factory=dict)
     weekly: dict[str, dict[str, tuple[Interval, ...]]] = field(default_factory=dict)
     special: dict[str, dict[date, tuple[Interval, ...]]] = field(default_factory=dict)
@@ -111,8 +113,13 @@ class FakeMenus:
             StaffMember(state.next_id(), tid, p.name, p.role, p.phone, p.slack_user) for p in entry.staff
         )
 
-    def issue_token(self, tenant_id: str, token: str) -> None:
-        self.state.tokens[_hash(token)] = tenant_id
+    def issue_token(self, tenant_id: str, token: str, name: str = "owner", role: str = "owner") -> None:
+        """`token` becomes `name`'s at the diner (their previous one stops working)."""
+        tokens = self.state.tokens
+        for key, held in list(tokens.items()):
+            if held.tenant_id == tenant_id and held.name.lower() == name.lower():
+                del tokens[key]
+        tokens[_hash(token)] = TokenHolder(str(uuid.uuid4()), tenant_id, name, role)  # type: ignore[arg-type]
 
     # --- the Menus port --------------------------------------------------------------------------------
 
@@ -129,10 +136,14 @@ class FakeMenus:
             state.staff[tenant_id],
         )  # fmt: skip
 
+    def token_holder(self, token: str) -> TokenHolder | None:
+        return self.state.tokens.get(_hash(token)) if token else None
+
     def snapshot_at(self, channel: str, address: str) -> MenuSnapshot | None:
         state = self.state
         if channel == "web":
-            tenant_id = state.tokens.get(_hash(address))
+            holder = state.tokens.get(_hash(address))
+            tenant_id = holder.tenant_id if holder else None
         else:
             attr = {"sms": "sms_number", "slack": "slack_team"}.get(channel)
             found = (t.id for t in state.tenants.values() if attr and address and getattr(t, attr) == address)

@@ -167,7 +167,7 @@ class FakeAudit(_Part):
         actor = work.actor
         entry = AuditRecord(
             self.state.next_id(), self.batch_id, work.now, actor.key, actor.name, actor.channel, action,
-            change.target, old, new,
+            change.target, old, new, actor_role=actor.role,
         )  # fmt: skip
         self.state.audit.append(AuditRow(self.tenant_id, entry, work.message_id))
 
@@ -180,8 +180,11 @@ class FakeAudit(_Part):
         ]  # fmt: skip
         if not candidates:
             return []
-        latest = max(candidates, key=lambda r: (r.at, r.id)).batch_id
-        return sorted((r for r in mine if r.batch_id == latest), key=lambda r: r.id)
+        return self.batch(max(candidates, key=lambda r: (r.at, r.id)).batch_id)
+
+    def batch(self, batch_id: str) -> list[AuditRecord]:
+        mine = [row.record for row in self.state.audit if row.tenant_id == self.tenant_id]
+        return sorted((r for r in mine if r.batch_id == batch_id), key=lambda r: r.id)
 
     def undoing(self) -> None:
         self._undoing = True

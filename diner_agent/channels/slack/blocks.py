@@ -1,7 +1,8 @@
 """Slack text in, Block Kit out: pure functions, no I/O, so every message shape is unit-tested.
 
 A reply that asks for confirmation gets Confirm (primary) / Cancel buttons whose `value` is the pending
-confirmation's id; a reply that applied a change gets an Undo button. After a click the message is
+confirmation's id; a reply that applied a change gets an Undo button whose `value` is the change's audit
+batch id, so an old button undoes exactly its own change, never a newer one. After a click the message is
 replaced by the outcome, without the buttons that no longer mean anything.
 """
 
@@ -73,8 +74,8 @@ def reply_message(reply: Reply) -> dict:
             _button("Cancel", CANCEL_ACTION, reply.pending_id),
         ]
         blocks = [_section(_without(reply.text, CONFIRM_HINT)), {"type": "actions", "elements": buttons}]
-    elif reply.undo:
-        blocks = [_section(_without(reply.text, UNDO_HINT)), _undo_actions()]
+    elif reply.undo and reply.batch_id:
+        blocks = [_section(_without(reply.text, UNDO_HINT)), _undo_actions(reply.batch_id)]
     else:
         blocks = [_section(reply.text)]
     return {"text": reply.text, "blocks": blocks}
@@ -83,8 +84,9 @@ def reply_message(reply: Reply) -> dict:
 def outcome_message(reply: Reply, user_id: str, action_id: str) -> dict:
     """The message that replaces a confirmation (or an Undo offer) once someone clicked it."""
     verb = {CONFIRM_ACTION: "Confirmed", CANCEL_ACTION: "Cancelled", UNDO_ACTION: "Undone"}.get(action_id, "Answered")
-    if reply.undo:
-        blocks = [_section(_without(reply.text, UNDO_HINT)), _context(f"{verb} by <@{user_id}>"), _undo_actions()]
+    if reply.undo and reply.batch_id:
+        undo = _undo_actions(reply.batch_id)
+        blocks = [_section(_without(reply.text, UNDO_HINT)), _context(f"{verb} by <@{user_id}>"), undo]
     else:
         blocks = [_section(reply.text), _context(f"{verb} by <@{user_id}>")]
     return {"text": reply.text, "blocks": blocks}
@@ -96,5 +98,5 @@ def settled_elsewhere(reply: Reply) -> bool:
     return reply.kind == "info" and reply.text.startswith("Already ")
 
 
-def _undo_actions() -> dict:
-    return {"type": "actions", "elements": [_button("Undo", UNDO_ACTION, "undo")]}
+def _undo_actions(batch_id: str) -> dict:
+    return {"type": "actions", "elements": [_button("Undo", UNDO_ACTION, batch_id)]}

@@ -19,11 +19,13 @@ once and, answering `Reply.duplicate`, posts nothing.
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Blueprint, Response, jsonify, request
 from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from diner_agent.channels.followups import Followups
@@ -117,7 +119,7 @@ def build_bolt_app(
     app = App(
         signing_secret=signing_secret,
         client=client,
-        token_verification_enabled=False,  # no auth.test call at start-up; Bolt makes it on first use
+        authorize=bot_identity(client),  # auth.test on first use, and a request is handled even if it fails
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         listener_executor=listeners or ListenerPool(),
@@ -133,8 +135,8 @@ def build_bolt_app(
         return next()
 
     @app.command("/menu")
-    def menu_command(ack, body, respond):
-        channel.slash_command(body, ack, respond)
+    def menu_command(ack, body, respond, context):
+        channel.slash_command(body, ack, respond if context.response_url else None)
 
     @app.event("app_mention")
     def app_mention(body, event, context, client):
@@ -150,6 +152,43 @@ def build_bolt_app(
     @app.action(UNDO_ACTION)
     def button(ack, body, action, context, respond):
         ack()
-        channel.click(body, action, context.team_id, respond)
+        channel.click(body, action, context.team_id, respond if context.response_url else None)
 
     return app
+
+
+def bot_identity(client: WebClient):  # type: ignore[no-untyped-def]
+    """Bolt's `authorize` for our one workspace: the bot token, with the bot's own ids from `auth.test`,
+    asked on first use and remembered. Bolt's own single-workspace authorization makes the same call but
+    lets a failure escape as a 500, so a worker whose first request met an unreachable Web API dropped
+    that command; here the request goes on without the bot's ids (its own posts are still known by their
+    `bot_id` field) and the call is tried again with the next request. A plain function, since Bolt reads
+    its parameter names to know what to pass."""
+    known: dict[str, str | None] = {}
+    lock = threading.Lock()
+
+    def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
+        if not known:
+            with lock:
+                if not known:
+                    known.update(_auth_test(client))
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            bot_token=client.token,
+            bot_id=known.get("bot_id"),
+            bot_user_id=known.get("user_id"),
+        )
+
+    return authorize
+
+
+def _auth_test(client: WebClient) -> dict[str, str | None]:
+    try:
+        response = client.auth_test()
+    except Exception as exc:  # unreachable, or Slack said no: the next request asks again
+        log.warning("Slack auth.test failed (%s); handling the request without the bot's own ids.",
+                    exc.__class__.__name__)  # fmt: skip
+        return {}
+    return {"user_id": response.get("user_id"), "bot_id": response.get("bot_id")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from diner_agent.channels.unfinished import Unfinished
@@ -21,7 +22,9 @@ class ListenerPool(ThreadPoolExecutor):
     def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[no-untyped-def, override]
         self._unfinished.started()
         try:
-            future = super().submit(fn, *args, **kwargs)
+            # Bolt hands work over on the request's thread: a copy of its context (the request id)
+            # goes along, so the listener's log lines name the request they came from.
+            future = super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
         except BaseException:
             self._unfinished.finished()
             raise

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, request
 from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from diner_agent import log_context
 from diner_agent.channels.followups import Followups
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.channels.sms.wire import (
@@ -57,13 +58,12 @@ def sms_blueprint(
     budget = settings.sms_reply_within
     # Start-up already logs "SMS webhook disabled" (Settings.feature_report) when the token is missing.
 
-    def signed_url() -> str:
-        """The URL Twilio signed: the public one when configured (a TLS-terminating proxy changes
-        scheme and host on the way in), else what this request says it was."""
-        if base_url is None:
-            return request.url
+    def signed_url(public: str) -> str:
+        """The URL Twilio signed: always the configured public one (a TLS-terminating proxy changes scheme
+        and host on the way in). Never the request's own Host or X-Forwarded-Host: those are the sender's
+        choice, and a request signed for any other webhook on the same Twilio account would replay here."""
         query = request.query_string.decode("latin-1")
-        return base_url + request.path + (f"?{query}" if query else "")
+        return public + request.path + (f"?{query}" if query else "")
 
     def text_later(addressed: Addressed):  # type: ignore[no-untyped-def]
         if sender is None:
@@ -78,11 +78,14 @@ def sms_blueprint(
     def answer(form: dict[str, str]) -> str | None:
         message = inbound_message(form)
         sid, who = message.message_id, mask(message.sender)
+        log_context.bind(channel="sms", message_id=sid)
         addressed = service.address(message)
         if addressed is None:
-            log.warning("SMS to %s (MessageSid %s): no diner has that number; sent no reply.", message.address, sid)
+            to = mask(message.address)
+            log.warning("SMS to %s (MessageSid %s): no diner has that number; sent no reply.", to, sid)
             return None
         tenant = addressed.tenant
+        log_context.bind(tenant=tenant.id)
         keyword = carrier_keyword(message.text)
         if keyword in OPT_OUT or keyword in OPT_IN:
             kind = "opt-out" if keyword in OPT_OUT else "opt-in"
@@ -111,6 +114,9 @@ def sms_blueprint(
         if validator is None:
             log.debug("refused /sms: TWILIO_AUTH_TOKEN is not set, so no signature can be checked.")
             return _refuse(403, "Forbidden: this server has no Twilio auth token.")
+        if base_url is None:
+            log.debug("refused /sms: PUBLIC_BASE_URL is not set, so no signed URL can be trusted.")
+            return _refuse(403, "Forbidden: this server has no PUBLIC_BASE_URL to check Twilio signatures against.")
         request.max_content_length = MAX_FORM_BYTES
         try:
             form = request.form
@@ -118,7 +124,7 @@ def sms_blueprint(
             log.warning("refused /sms: body over %d bytes.", MAX_FORM_BYTES)
             return _refuse(413, "Request body too large.")
         signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature or not validator.validate(signed_url(), form, signature):
+        if not signature or not validator.validate(signed_url(base_url), form, signature):
             log.warning("refused /sms: %s Twilio signature.", "invalid" if signature else "missing")
             return _refuse(403, "Forbidden: invalid Twilio signature.")
         try:

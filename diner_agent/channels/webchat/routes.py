@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from diner_agent import log_context
 from diner_agent.channels.webchat.openai_wire import (
     ChatRequestError,
     chunk_body,
@@ -62,13 +63,15 @@ def webchat_blueprint(service: CommandService, answerer: ChatAnswerer, clock: Cl
     def sender_or_refusal() -> Addressed | Response:
         auth = request.authorization
         token = auth.token if auth is not None and auth.type == "bearer" else None
-        addressed = service.address(Message("web", token, "owner", "")) if token else None
+        # The token names a person and their role; the service finds both (and the diner) from it.
+        addressed = service.address(Message("web", token, "", "")) if token else None
         if addressed is None:
             log.info("web chat: refused a request %s", "with an unknown token" if token else "without a token")
             return _refuse(
                 "Missing or invalid bearer token. Send 'Authorization: Bearer <token>' with the token from "
                 "`diner-agent tenants token <diner-id>`."
             )
+        log_context.bind(channel="web", tenant=addressed.tenant.id)
         claimed = request.headers.get("X-Tenant-ID")
         if claimed is not None and claimed.strip() != addressed.tenant.id:
             log.info("web chat: refused a request whose X-Tenant-ID does not match its token")

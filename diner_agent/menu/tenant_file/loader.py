@@ -9,8 +9,9 @@ what is stored (a number another diner has) loads nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from diner_agent.menu import models as m
@@ -44,7 +45,7 @@ def load_tenants(store: MenuStore, tenants: TenantFile, *, reset: bool = False) 
     try:
         with store.write() as s:
             for entry in tenants.tenants:
-                _load_one(s, entry, reset, report)
+                _load_one(s, entry, reset, report, store.clock.now())
     except IntegrityError as exc:
         detail = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         raise TenantFileError(
@@ -53,7 +54,7 @@ def load_tenants(store: MenuStore, tenants: TenantFile, *, reset: bool = False) 
     return report
 
 
-def _load_one(s, entry: TenantEntry, reset: bool, report: LoadReport) -> None:  # type: ignore[no-untyped-def]
+def _load_one(s, entry: TenantEntry, reset: bool, report: LoadReport, now: datetime) -> None:  # type: ignore[no-untyped-def]
     tenant = s.get(m.Tenant, entry.id)
     created = tenant is None
     if created:
@@ -73,7 +74,7 @@ def _load_one(s, entry: TenantEntry, reset: bool, report: LoadReport) -> None:  
     tenant.version = (tenant.version or 0) + 1
     s.flush()
 
-    _load_staff(s, entry)
+    _load_staff(s, entry, now)
 
     existing = {i.name.lower(): i for i in s.scalars(select(m.Item).where(m.Item.tenant_id == entry.id))}
     wanted = set()
@@ -108,9 +109,10 @@ def _load_one(s, entry: TenantEntry, reset: bool, report: LoadReport) -> None:  
     s.flush()
 
 
-def _load_staff(s, entry: TenantEntry) -> None:  # type: ignore[no-untyped-def]
-    """Upsert staff, keeping row ids (audit and UNDO refer to them) for people matched by phone, Slack id
-    or name; people no longer in the file are removed."""
+def _load_staff(s, entry: TenantEntry, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Upsert staff, keeping row ids (audit and UNDO refer to them) for people matched by phone or Slack
+    id, never by name: a new "Bob" with another phone is another person. People no longer in the file
+    are removed, which ends their rights, and their requests still waiting for a YES are cancelled."""
     rows = list(s.scalars(select(m.Staff).where(m.Staff.tenant_id == entry.id)))
     kept = set()
     pending = []
@@ -123,7 +125,6 @@ def _load_staff(s, entry: TenantEntry) -> None:  # type: ignore[no-untyped-def]
                 and (
                     (person.phone and r.phone == person.phone)
                     or (person.slack_user and r.slack_user == person.slack_user)
-                    or r.name == person.name
                 )
             ),
             None,
@@ -134,9 +135,19 @@ def _load_staff(s, entry: TenantEntry) -> None:  # type: ignore[no-untyped-def]
         kept.add(match.id)
         match.name, match.role = person.name, person.role
         match.phone, match.slack_user = person.phone, person.slack_user
-    for row in rows:
-        if row.id not in kept:
-            s.delete(row)
+    gone = [row for row in rows if row.id not in kept]
+    for row in gone:
+        s.delete(row)
+    if gone:
+        s.execute(
+            update(m.PendingConfirmation)
+            .where(
+                m.PendingConfirmation.tenant_id == entry.id,
+                m.PendingConfirmation.actor.in_([f"staff:{row.id}" for row in gone]),
+                m.PendingConfirmation.status == "pending",
+            )
+            .values(status="cancelled", resolved_at=now, outcome="Cancelled: the person who asked left the staff list.")
+        )
     s.flush()
     for person in pending:
         s.add(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -147,3 +148,17 @@ def test_the_store_is_exact_under_threads(backend, redis_prefix):
         t.join()
     assert len(taken) == 25
     assert budgets.spent("t", policy, now) == (pytest.approx(25e-6), pytest.approx(25e-6))
+
+
+def test_the_wait_until_tomorrow_counts_real_seconds_across_a_dst_change():
+    from diner_agent.gateway.budget import _until_next
+
+    # 2027-03-13 23:00 in New York; the clocks spring forward at 02:00 on the 14th, but midnight comes first.
+    local = datetime(2027, 3, 14, 4, 0, tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
+    assert _until_next(local, "day") == 3600
+    # 2027-11-06 23:30: the night of the 7th has 25 hours, but the day ends at midnight, in 30 minutes.
+    late = datetime(2027, 11, 7, 3, 30, tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
+    assert _until_next(late, "day") == 1800
+    # 2027-03-13 12:00 -> midnight is 12 real hours away; 2027-03-14 00:30 -> the 14th has 23 hours.
+    short = datetime(2027, 3, 14, 5, 30, tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
+    assert _until_next(short, "day") == 22.5 * 3600

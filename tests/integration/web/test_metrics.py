@@ -21,7 +21,8 @@ def samples(text: str, name: str) -> list:
     return [s for family in text_string_to_metric_families(text) for s in family.samples if s.name == name]
 
 
-def test_metrics_carry_the_gateways_series_and_requests_by_route(site, fake_cloudflare):
+def test_metrics_carry_the_gateways_series_and_requests_by_route(make_site, fake_cloudflare):
+    site = make_site(metrics_per_diner=True)  # per-diner series are opt-in (security/test_what_logs_...)
     site.openai().chat.completions.create(model="diner-agent", messages=[{"role": "user", "content": "Hi there"}])
     httpx.get(f"{site.url}/menu/blue-plate.json")
     httpx.get(f"{site.url}/no/such/page-d41d8cd9")

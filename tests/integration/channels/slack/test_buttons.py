@@ -102,13 +102,13 @@ def test_staff_cannot_confirm_an_owners_change_but_the_owner_still_can(app, clie
 
 def test_undo_button_reverts_and_a_double_click_undoes_only_once(app, client, store, fake_slack):
     command(client, "coffee 2.75")
-    command(client, "iced tea 3.00")
-    first = click(app, fake_slack, UNDO_ACTION, "undo", "u1", message_ts="1764169300.000100")
+    batch = buttons(command(client, "iced tea 3.00"))[UNDO_ACTION]
+    first = click(app, fake_slack, UNDO_ACTION, batch, "u1", message_ts="1764169300.000100")
     assert first["replace_original"] is True and first["text"].startswith("Undone")
     assert buttons(first) == {}
     slack_post(
         client,
-        click_body(UNDO_ACTION, "undo", response_url=fake_slack.response_url("u1"), message_ts="1764169300.000100"),
+        click_body(UNDO_ACTION, batch, response_url=fake_slack.response_url("u1"), message_ts="1764169300.000100"),
     )
     settle(app)
     assert menu_item(client, "Iced Tea")["price"] == "2.75"

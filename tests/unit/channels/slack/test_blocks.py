@@ -30,9 +30,13 @@ def test_a_confirmation_gets_confirm_and_cancel_buttons_carrying_the_pending_id(
     assert message["text"] == reply.text  # the notification keeps the whole reply
 
 
-def test_an_applied_change_gets_an_undo_button_and_loses_the_sms_hint():
-    message = reply_message(Reply("Coffee: $2.50 -> $2.75. Reply UNDO to revert.", "applied", undo=True))
-    assert [e["action_id"] for e in elements(message)] == [UNDO_ACTION]
+BATCH = "8d1e0c4a-3b5f-4d2e-9a7c-1f2e3d4c5b6a"
+
+
+def test_an_applied_change_gets_an_undo_button_naming_its_batch_and_loses_the_sms_hint():
+    reply = Reply("Coffee: $2.50 -> $2.75. Reply UNDO to revert.", "applied", undo=True, batch_id=BATCH)
+    message = reply_message(reply)
+    assert [(e["action_id"], e["value"]) for e in elements(message)] == [(UNDO_ACTION, BATCH)]
     assert "UNDO" not in message["blocks"][0]["text"]["text"]
 
 
@@ -43,9 +47,10 @@ def test_an_answer_without_a_change_has_no_buttons():
 
 def test_the_outcome_of_a_click_names_who_clicked_and_drops_the_question_buttons():
     confirmed = outcome_message(
-        Reply("Coffee: $2.50 -> $9.00. Reply UNDO to revert.", "applied", undo=True), "U1", CONFIRM_ACTION
-    )
-    assert [e["action_id"] for e in elements(confirmed)] == [UNDO_ACTION]
+        Reply("Coffee: $2.50 -> $9.00. Reply UNDO to revert.", "applied", undo=True, batch_id=BATCH), "U1",
+        CONFIRM_ACTION,
+    )  # fmt: skip
+    assert [(e["action_id"], e["value"]) for e in elements(confirmed)] == [(UNDO_ACTION, BATCH)]
     assert confirmed["blocks"][1] == {"type": "context", "elements": [{"type": "mrkdwn", "text": "Confirmed by <@U1>"}]}
     cancelled = outcome_message(Reply("Cancelled. Nothing changed.", "info"), "U2", CANCEL_ACTION)
     assert elements(cancelled) == [] and "Cancelled by <@U2>" in str(cancelled["blocks"])
