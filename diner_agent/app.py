@@ -14,16 +14,19 @@ from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from diner_agent import log_context
-from diner_agent.assembly import APP_KEY, Assembly, redis_ping
+from diner_agent.assembly import APP_KEY, Assembly
+from diner_agent.availability import redis_ping
 from diner_agent.channels.slack.events import slack_blueprint
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.channels.sms.webhook import sms_blueprint
+from diner_agent.channels.webchat.admission import ChatAdmission
 from diner_agent.channels.webchat.routes import webchat_blueprint
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.chat.answers import ChatAnswerer
 from diner_agent.config import Settings, load_settings, secret_value
 from diner_agent.menu.errors import StoreUnavailable
 from diner_agent.web.admin import admin_blueprint
+from diner_agent.web.deliveries import deliveries_blueprint
 from diner_agent.web.health import health_blueprint
 from diner_agent.web.menu_page import menu_blueprint
 from diner_agent.web.metrics import metrics_blueprint
@@ -76,9 +79,13 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     if probe is not None:
         parts.closers.insert(1, probe[1])
     app.register_blueprint(health_blueprint(store, redis_ping=probe[0] if probe else None))
-    app.register_blueprint(sms_blueprint(service, settings, parts.followups, SmsSender.from_settings(settings)))
-    app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners))
-    app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock))
+    durable = parts.durable
+    sms_durable = durable if durable is not None and durable.can_deliver("sms") else None
+    sender = SmsSender.from_settings(settings)
+    app.register_blueprint(sms_blueprint(service, settings, parts.followups, sender, sms_durable))
+    app.register_blueprint(slack_blueprint(service, settings, parts.followups, clock, parts.slack_listeners, durable))
+    admission = ChatAdmission(settings.chat_concurrency_total, settings.chat_concurrency_per_diner)
+    app.register_blueprint(webchat_blueprint(service, ChatAnswerer(service, parts.llm), clock, admission))
     app.register_blueprint(
         admin_blueprint(
             store,
@@ -88,6 +95,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
             budgets=(settings.ai_daily_budget_usd, settings.ai_monthly_budget_usd),
         )
     )
+    app.register_blueprint(deliveries_blueprint(store, settings.admin_token))
     # GET /metrics (METRICS_TOKEN, or this machine only), and HTTP requests counted by route and status
     app.register_blueprint(
         metrics_blueprint(token=secret_value(settings.metrics_token), per_diner=settings.metrics_per_diner)

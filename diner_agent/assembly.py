@@ -15,8 +15,11 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from diner_agent.availability import deliverers, retention, store_deadlines, work_settings
+from diner_agent.channels.durable import DurableWork
 from diner_agent.channels.followups import InProcessFollowups
 from diner_agent.channels.slack.listeners import ListenerPool
+from diner_agent.channels.work_ports import worker_name
 from diner_agent.clock import Clock, SystemClock
 from diner_agent.commands.language_model import (
     CallFacts,
@@ -41,12 +44,11 @@ from diner_agent.gateway import (
     RateLimited,
     TenantPolicy,
 )
-from diner_agent.menu.db import Deadlines
-from diner_agent.menu.retention import DailyPrune, Retention
+from diner_agent.menu.retention import DailyPrune
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.usage.alerts import record_alert
 from diner_agent.menu.usage.sink import UsageSink
-from diner_agent.redis_guard import guarded_redis
+from diner_agent.menu.work_queue import SqlWorkQueue
 
 log = logging.getLogger(__name__)
 APP_KEY = "diner_agent"  # where create_app keeps the Assembly in `app.extensions`
@@ -92,34 +94,6 @@ def policy_of(store: MenuStore) -> Callable[[str], TenantPolicy | None]:
         return TenantPolicy(ai.rate_limit, ai.cache_ttl, ai.daily_budget_usd, ai.monthly_budget_usd, tenant.timezone)
 
     return policy
-
-
-def store_deadlines(settings: Settings) -> Deadlines:
-    return Deadlines(
-        connect_timeout=settings.db_connect_timeout,
-        statement_timeout_ms=settings.db_statement_timeout_ms,
-        pool_timeout=settings.db_pool_timeout,
-    )
-
-
-def retention(settings: Settings) -> Retention:
-    return Retention(
-        messages_days=settings.prune_messages_after_days,
-        ai_calls_days=settings.prune_ai_calls_after_days,
-        audit_days=settings.prune_audit_after_days,
-    )
-
-
-def redis_ping(settings: Settings, clock: Clock) -> tuple[Callable[[], bool], Callable[[], None]] | None:
-    """A readiness probe of REDIS_URL on its own guarded client (and its closer), or None without Redis."""
-    if not settings.redis_url:
-        return None
-    client = guarded_redis(settings.redis_url, clock, timeout=settings.redis_timeout, skip_for=1.0)
-
-    def ping() -> bool:
-        return bool(client.ping())
-
-    return ping, client.close
 
 
 class GatewayLlm:
@@ -235,6 +209,7 @@ class Assembly:
     followups: InProcessFollowups
     slack_listeners: ListenerPool
     usage: UsageSink | None = None
+    durable: DurableWork | None = None
     gateway: AIGateway | None = None
     llm: GatewayLlm | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -261,10 +236,15 @@ class Assembly:
         service = CommandService(store, clock=clock, llm=llm, public_base_url=settings.public_base_url)
         followups = InProcessFollowups(clock)
         listeners = ListenerPool()
-        # Closers run newest first: Slack's listeners finish (they may hand work on to the follow-ups), then
-        # the follow-ups drain, and only then do the gateway, the usage rows and the store go.
-        closers += [followups.close, listeners.shutdown]
-        return cls(settings, clock, store, service, followups, listeners, usage, gateway, llm, closers)
+        durable = None
+        late = deliverers(settings) if llm is not None else {}
+        if late:  # model work, off the request path, durable (docs/availability.md)
+            queue = SqlWorkQueue(store, worker=worker_name(), lease=settings.work_lease_seconds)
+            durable = DurableWork(queue, service, clock, late, work_settings(settings))
+        # Closers run newest first: Slack's listeners finish (they may hand work on), then the durable
+        # work and the follow-ups drain, and only then do the gateway, the usage rows and the store go.
+        closers += [followups.close] + ([durable.close] if durable else []) + [listeners.shutdown]
+        return cls(settings, clock, store, service, followups, listeners, usage, durable, gateway, llm, closers)
 
     @staticmethod
     def of(app: object) -> Assembly:

@@ -191,7 +191,7 @@ def metrics_export(ctx: click.Context, day: str, out_dir: str) -> None:
 @click.pass_context
 def prune(ctx: click.Context) -> None:
     """Delete what retention no longer keeps (PRUNE_* settings; docs/operations.md, "Retention")."""
-    from diner_agent.assembly import retention
+    from diner_agent.availability import retention
     from diner_agent.clock import SystemClock
     from diner_agent.menu.retention import prune as prune_store
 

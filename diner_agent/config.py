@@ -90,6 +90,19 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = Field(default=5000, ge=0)
     db_pool_timeout: float = Field(default=3.0, gt=0)
 
+    # Model work off the request path (docs/availability.md): threads per process, how many texts one
+    # process takes on (all diners / one diner), the lease a worker holds on a text, how often the inbox
+    # and outbox are polled, how long an answer's delivery is retried; web chat's concurrency caps.
+    ai_workers: int = Field(default=4, ge=1, le=64)
+    ai_inline_wait: float = Field(default=0.0, ge=0, le=2)  # >0: a quick model answer goes in the webhook reply
+    ai_backlog: int = Field(default=64, ge=1)
+    ai_backlog_per_diner: int = Field(default=16, ge=1)
+    work_lease_seconds: float = Field(default=30.0, gt=0)
+    work_poll_seconds: float = Field(default=1.0, gt=0)
+    delivery_deadline_seconds: float = Field(default=600.0, gt=0)
+    chat_concurrency_total: int = Field(default=3, ge=1)
+    chat_concurrency_per_diner: int = Field(default=2, ge=1)
+
     # Retention (docs/operations.md, "Retention"): what `diner-agent prune` and the daily prune delete.
     prune_messages_after_days: int = Field(default=30, ge=3)  # longer than any channel's retry window
     prune_ai_calls_after_days: int = Field(default=400, ge=1)

@@ -90,6 +90,15 @@ class CommandService:
             handler = confirmations.superseding(handler)  # a later YES must not apply what was asked before
         return self._reply(turn, handler, meaning)
 
+    def needs_model(self, addressed: Addressed) -> bool:
+        """Whether `answer` would ask the model for this message (the grammar cannot read it, a model is
+        configured, an owner sent it), so a channel must not hold a request thread waiting for it."""
+        inbound, actor = addressed.inbound, addressed.actor
+        if self.reader is None or actor is None or actor.role != "owner" or inbound.pending_id:
+            return False
+        text = inbound.text or ""
+        return len(text) <= MAX_TEXT and understand(text, addressed.snapshot, self.clock.now()).model_may_help
+
     def handle(self, inbound: Inbound, *, deadline: float | None = None) -> Reply:
         """Answer an Inbound whose diner the caller already knows (the CLI, workers, tests)."""
         try:

@@ -245,3 +245,56 @@ class AiAlert(Base):
     threshold: Mapped[int] = mapped_column(Integer)  # 80 | 100
     spent_usd: Mapped[float] = mapped_column(Float)
     budget_usd: Mapped[float] = mapped_column(Float)
+
+
+class InboundWork(Base):
+    """The durable inbox (docs/availability.md): a text answered "working on it" until its answer is in the
+    outbox, claimed by one worker under a lease it renews; a dead worker's text is resumed by another."""
+
+    __tablename__ = "inbound_work"
+    __table_args__ = (
+        UniqueConstraint("channel", "message_id", name="uq_inbound_work_message"),
+        Index("ix_inbound_work_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[str] = mapped_column(String(100))
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    sender: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    reply_to: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued | working | done
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OutboundMessage(Base):
+    """The durable outbox: one answer per inbound message id, sent by a sender loop and marked sent;
+    transient errors retried with backoff until `deadline_at`, permanent ones kept with their error."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "message_id", name="uq_outbound_messages_message"),
+        Index("ix_outbound_messages_status", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[str] = mapped_column(String(100))
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    destination: Mapped[dict] = mapped_column(JSON)
+    body: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    error: Mapped[str | None] = mapped_column(String(300))
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

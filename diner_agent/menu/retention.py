@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +23,7 @@ from sqlalchemy import delete, or_, select
 
 from diner_agent.menu import models as m
 from diner_agent.menu.store import MenuStore
+from diner_agent.menu.work_queue import prune_finished
 
 log = logging.getLogger(__name__)
 BATCH = 5_000
@@ -70,17 +70,12 @@ def prune(store: MenuStore, now: datetime, retention: Retention) -> dict[str, in
         ),
         "ai_calls": _batched(store, m.AiCall, m.AiCall.id, m.AiCall.at < now - timedelta(days=retention.ai_calls_days)),
     }
-    for extra in EXTRA_PRUNES:
-        counts.update(extra(store, messages_before))
+    counts.update(prune_finished(store, messages_before))
     if retention.audit_days is not None:
         before = now - timedelta(days=retention.audit_days)
         counts["audit_log"] = _batched(store, m.AuditEntry, m.AuditEntry.id, m.AuditEntry.at < before)
     log.info("pruned: %s", ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return counts
-
-
-# Further tables with their own finished rows (the durable inbox and outbox) register here.
-EXTRA_PRUNES: list[Callable[[MenuStore, datetime], dict[str, int]]] = []
 
 
 class DailyPrune:

@@ -50,7 +50,11 @@ def issue(conn: Connection | Session, now: datetime, token_hash, tenant_id: str,
     )
     conn.execute(
         insert(m.WebToken).values(
-            id=str(uuid.uuid4()), tenant_id=tenant_id, token_hash=token_hash(token), name=name, role=role,
+            id=str(uuid.uuid4()),
+            tenant_id=tenant_id,
+            token_hash=token_hash(token),
+            name=name,
+            role=role,
             created_at=now,
         )  # fmt: skip
     )

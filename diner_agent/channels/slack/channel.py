@@ -21,7 +21,9 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 
 from diner_agent import log_context
+from diner_agent.channels.durable import DurableWork
 from diner_agent.channels.followups import Followups
+from diner_agent.channels.slack.after_ack import AfterAck
 from diner_agent.channels.slack.blocks import (
     CONFIRM_ACTION,
     UNDO_ACTION,
@@ -30,6 +32,7 @@ from diner_agent.channels.slack.blocks import (
     reply_message,
     settled_elsewhere,
 )
+from diner_agent.channels.slack.late import post_reply_to, response_url_reply_to
 from diner_agent.commands.addressing import Addressed, Message
 from diner_agent.commands.model import Reply
 from diner_agent.commands.replies import SORRY, STORE_DOWN
@@ -42,6 +45,7 @@ ACK_BUDGET_SECONDS = 2.0  # leaves a second of Slack's 3 s for the network and a
 WORKING_ON_IT = "Working on it..."
 NOT_CONNECTED = "This Slack workspace is not connected to a diner here; ask whoever runs Diner Agent to add it."
 MAX_MESSAGE_ID = 100  # the processed-message table's column width
+INLINE_WAIT = 0.0  # >0: a /menu command's model answer ready this soon goes in the ack itself
 OLD_UNDO = "That Undo button is from an older message; text UNDO to undo your own last change."
 POST_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)  # seconds between tries to post a reply Slack did not take
 _BATCH_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -59,11 +63,28 @@ def _member(value: object, key: str) -> str:
 
 class SlackChannel:
     def __init__(
-        self, service: CommandService, followups: Followups, *, ack_budget: float = ACK_BUDGET_SECONDS
+        self,
+        service: CommandService,
+        followups: Followups,
+        *,
+        ack_budget: float = ACK_BUDGET_SECONDS,
+        durable: DurableWork | None = None,
     ) -> None:
         self.service = service
         self.followups = followups
         self.ack_budget = ack_budget
+        self.durable = durable  # model work goes to the durable inbox; its answer comes from the outbox
+
+    def _later(self, addressed: Addressed, reply_to: dict, wait: float = 0.0) -> Reply | bool:
+        """Hand a message that needs the model to the durable work: its answer when ready within `wait`
+        seconds (or a retry's stored one), True when it follows from the outbox, False when the message
+        must be answered here (no model needed, or no way to send a late answer)."""
+        durable = self.durable
+        if durable is None or not addressed.message.message_id or not durable.can_deliver(reply_to["kind"]):
+            return False
+        if not self.service.needs_model(addressed):
+            return False
+        return durable.submit(addressed, reply_to, wait=wait) or True
 
     def address(self, message: Message) -> Addressed | None:
         log_context.bind(channel="slack", message_id=message.message_id)
@@ -105,6 +126,18 @@ class SlackChannel:
         if addressed is None:
             ack(text=NOT_CONNECTED)
             return
+        response_url = _text(body.get("response_url"))
+        try:
+            later = self._later(addressed, response_url_reply_to(response_url), INLINE_WAIT) if response_url else False
+        except StoreUnavailable:
+            ack(text=STORE_DOWN)
+            return
+        if isinstance(later, Reply):
+            ack() if later.duplicate else ack(**reply_message(later))
+            return
+        if later:
+            ack(text=WORKING_ON_IT)
+            return
         reply_later = _responder(respond, team)
         after_ack = AfterAck(lambda reply: reply_later(response_type="ephemeral", **reply_message(reply)))
         reply = self.followups.answer(lambda deadline: self.handle(addressed, deadline), self.ack_budget, after_ack)
@@ -140,12 +173,18 @@ class SlackChannel:
         addressed = self.address(Message("slack", team, user, text, message_id, sender_team=sender_team))
         if addressed is None:
             return
+        thread_ts = (event.get("thread_ts") or event.get("ts")) if thread else event.get("thread_ts")
+        channel = _text(event.get("channel"))
+        try:
+            if channel and self._later(addressed, post_reply_to(channel, _text(thread_ts) or None)):
+                return  # this listener thread is free again; the answer is posted from the outbox
+        except StoreUnavailable:
+            pass  # answered below, honestly
         reply = self.handle(addressed)
         if reply.duplicate or not reply.text:
             log.info("Slack event %s answered before; nothing posted.", body.get("event_id"))
             return
         log.info("Slack message from %s to %s (event %s): %s", user, addressed.tenant.id, message_id, reply.kind)
-        thread_ts = (event.get("thread_ts") or event.get("ts")) if thread else event.get("thread_ts")
         arguments = {"channel": _text(event.get("channel")), "thread_ts": _text(thread_ts) or None}
         arguments.update(reply_message(reply))
         tenant_id = addressed.tenant.id
@@ -220,36 +259,6 @@ class SlackChannel:
                 respond(text=reply.text, response_type="ephemeral", replace_original=False)
         except Exception:  # the change (if any) is committed; only the message update failed
             log.exception("Slack response_url update failed (tenant %s)", addressed.tenant.id)
-
-
-class AfterAck:
-    """Delivers a late `/menu` answer, but never before the "Working on it..." ack it follows (the work
-    may finish the instant the ack budget runs out), and nothing for an answer given before."""
-
-    def __init__(self, send: Callable[[Reply], object]) -> None:
-        self._send = send
-        self._lock = threading.Lock()
-        self._acked = False
-        self._waiting: list[Reply | None] = []
-
-    def __call__(self, reply: Reply | None) -> None:
-        with self._lock:
-            if not self._acked:
-                self._waiting.append(reply)
-                return
-        self._deliver(reply)
-
-    def acked(self) -> None:
-        with self._lock:
-            self._acked = True
-            waiting, self._waiting = self._waiting, []
-        for reply in waiting:
-            self._deliver(reply)
-
-    def _deliver(self, reply: Reply | None) -> None:
-        reply = reply or Reply(SORRY, "invalid")
-        if not reply.duplicate:
-            self._send(reply)
 
 
 def _done(_posted: object) -> None:

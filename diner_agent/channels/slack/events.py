@@ -28,6 +28,7 @@ from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
+from diner_agent.channels.durable import DurableWork
 from diner_agent.channels.followups import Followups
 from diner_agent.channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, UNDO_ACTION
 from diner_agent.channels.slack.channel import SlackChannel
@@ -41,7 +42,12 @@ log = logging.getLogger(__name__)
 
 
 def slack_blueprint(
-    service: CommandService, settings: Settings, followups: Followups, clock: Clock, listeners: ListenerPool
+    service: CommandService,
+    settings: Settings,
+    followups: Followups,
+    clock: Clock,
+    listeners: ListenerPool,
+    durable: DurableWork | None = None,
 ) -> Blueprint:
     """The `/slack/events` route; a 503 with the reason when Slack is not configured."""
     bp = Blueprint("slack", __name__)
@@ -60,7 +66,7 @@ def slack_blueprint(
         return bp
 
     bolt = build_bolt_app(
-        SlackChannel(service, followups),
+        SlackChannel(service, followups, durable=durable),
         signing_secret=secret,
         client=WebClient(token=token, base_url=settings.slack_api_url),
         seen=seen_events(settings.redis_url, clock),

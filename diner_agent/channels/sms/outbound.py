@@ -1,8 +1,8 @@
 """Send an SMS through Twilio's REST API: for answers that arrive after Twilio's 15 s webhook timeout.
 
 `SmsSender.send` never raises: it returns whether the message was accepted, and whether a failure is
-permanent (the recipient opted out with STOP: error 21610; or the number cannot receive SMS), so a
-caller retries only what may succeed later.
+permanent (the recipient opted out with STOP: error 21610; the number cannot receive SMS; any other 4xx but 429),
+so a caller retries only what may succeed later (connection errors, 5xx, 429).
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ class SmsSender:
         try:
             message = self.client.messages.create(to=to, from_=from_, body=sms_text(body))
         except TwilioRestException as exc:
-            permanent = exc.code in PERMANENT_ERRORS
+            # Retry only what may succeed later: 5xx, 429 and connection errors; another 4xx is our request.
+            status = int(exc.status or 0)
+            permanent = exc.code in PERMANENT_ERRORS or (400 <= status < 500 and status != 429)
             log.warning(
                 "SMS to %s refused by Twilio: HTTP %s, error %s (%s)",
                 mask(to),

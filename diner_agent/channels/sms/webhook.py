@@ -4,7 +4,8 @@ The view's jobs, in order: refuse anything not signed by Twilio with our auth to
 applied); hand the form to the command service as a Message, which finds the diner by the number that
 was texted and the sender by the number it came from; keep the carrier keywords (STOP and friends,
 START, HELP) away from the command parser; let the service answer, within Twilio's window or by a text
-later (`followups`), with `MessageSid` as the message id (Twilio retries reuse it, and the service
+later (`durable`: a text that needs the model is recorded and answered "working on it" at once; or
+`followups`), with `MessageSid` as the message id (Twilio retries reuse it, and the service
 answers a retry with the stored reply without applying anything again); render the reply as GSM-7
 TwiML. Twilio treats any non-2xx answer as a failure and retries, so internal errors become an
 apologetic TwiML message, never a 5xx.
@@ -20,7 +21,9 @@ from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from diner_agent import log_context
+from diner_agent.channels.durable import DurableWork
 from diner_agent.channels.followups import Followups
+from diner_agent.channels.sms.late import reply_to as late_reply_to
 from diner_agent.channels.sms.outbound import SmsSender
 from diner_agent.channels.sms.wire import (
     HELP_WORDS,
@@ -47,15 +50,22 @@ MAX_FORM_BYTES = 64 * 1024  # a Twilio form is ~1 KB even with a 1,600-character
 
 
 def sms_blueprint(
-    service: CommandService, settings: Settings, followups: Followups, sender: SmsSender | None = None
+    service: CommandService,
+    settings: Settings,
+    followups: Followups,
+    sender: SmsSender | None = None,
+    durable: DurableWork | None = None,
 ) -> Blueprint:
-    """The `/sms` route, bound to one command service and the Twilio settings. An answer not ready within
-    SMS_REPLY_WITHIN seconds is texted later through `sender`; without one the answer gets that long."""
+    """The `/sms` route, bound to one command service and the Twilio settings. With `durable` (it can
+    text answers later), a text that needs the model is answered "working on it" at once and its answer
+    texted from the durable outbox; without it, an answer not ready within SMS_REPLY_WITHIN seconds is
+    texted later through `sender`, and without a sender the answer gets that long."""
     bp = Blueprint("sms", __name__)
     token = secret_value(settings.twilio_auth_token)
     validator = RequestValidator(token) if token else None
     base_url = (settings.public_base_url or "").rstrip("/") or None
     budget = settings.sms_reply_within
+    inline_wait = min(settings.ai_inline_wait, budget)
     # Start-up already logs "SMS webhook disabled" (Settings.feature_report) when the token is missing.
 
     def signed_url(public: str) -> str:
@@ -93,7 +103,19 @@ def sms_blueprint(
             return None
         if keyword in HELP_WORDS and addressed.actor is None:
             return public_help(tenant)
-        reply = followups.answer(partial(service.answer, addressed), budget, text_later(addressed))
+        if durable is not None and message.message_id and service.needs_model(addressed):
+            # Model work never holds this request thread: recorded, answered later from the outbox.
+            to, from_ = addressed.inbound.sender, tenant.sms_number or message.address
+            quick = durable.submit(addressed, late_reply_to(to, from_), wait=inline_wait)
+            if quick is None:
+                log.info("SMS from %s to %s (MessageSid %s): taken on; the answer follows by SMS.", who, tenant.id, sid)
+                return HOLD_ON
+            log.info("SMS from %s to %s (MessageSid %s): %s", who, tenant.id, sid, quick.kind)
+            return quick.text
+        if durable is not None:
+            reply = service.answer(addressed)  # the grammar's answer, never behind anyone's model work
+        else:
+            reply = followups.answer(partial(service.answer, addressed), budget, text_later(addressed))
         if reply is None:  # still thinking: the answer follows by SMS
             log.info("SMS from %s to %s (MessageSid %s): answer not ready in %.0f s; texting it later.",
                      who, tenant.id, sid, budget)  # fmt: skip

@@ -30,6 +30,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from diner_agent import log_context
+from diner_agent.channels.webchat.admission import ChatAdmission
 from diner_agent.channels.webchat.openai_wire import (
     ChatRequestError,
     chunk_body,
@@ -54,8 +55,11 @@ _PAGE_POLICY = (
 )
 
 
-def webchat_blueprint(service: CommandService, answerer: ChatAnswerer, clock: Clock) -> Blueprint:
-    """The chat endpoints; the answerer decides what the chat says."""
+def webchat_blueprint(
+    service: CommandService, answerer: ChatAnswerer, clock: Clock, admission: ChatAdmission | None = None
+) -> Blueprint:
+    """The chat endpoints; the answerer decides what the chat says; `admission` caps how many run at once."""
+    admission = admission or ChatAdmission()
     bp = Blueprint(
         "webchat", __name__, template_folder="templates", static_folder="static", static_url_path="/chat/static"
     )
@@ -92,7 +96,22 @@ def webchat_blueprint(service: CommandService, answerer: ChatAnswerer, clock: Cl
             return _error(413, "The request body is too large.", "invalid_request_error")
         except RecursionError:  # silent=True covers ValueError only; deep nesting overflows the JSON decoder
             return _error(400, "The request body is nested too deeply.", "invalid_request_error")
-        message_id = _message_id(sender.tenant.id, request.headers.get("Idempotency-Key"))
+        tenant_id = sender.tenant.id
+        if not admission.enter(tenant_id):
+            busy = _error(429, "Busy: too many chat answers are running; retry in a moment.", "requests", None, "busy")
+            busy.headers["Retry-After"] = "1"
+            return busy
+        streaming = False  # a stream gives its slot back when it ends; anything else when it returns
+        try:
+            response = _answer(sender, chat, tenant_id)
+            streaming = isinstance(response.response, _Releasing)
+            return response
+        finally:
+            if not streaming:
+                admission.leave(tenant_id)
+
+    def _answer(sender: Addressed, chat, tenant_id: str) -> Response:  # type: ignore[no-untyped-def]
+        message_id = _message_id(tenant_id, request.headers.get("Idempotency-Key"))
         events = answerer.answer(
             sender.saying(chat.messages[-1]["content"], message_id),
             chat.messages,
@@ -109,7 +128,10 @@ def webchat_blueprint(service: CommandService, answerer: ChatAnswerer, clock: Cl
         created = int(clock.now().timestamp())
         if chat.stream:
             rest = itertools.chain([first] if first is not None else [], events)
-            body = _server_sent(rest, events, completion_id, created, include_usage=chat.include_usage)
+            body = _Releasing(
+                _server_sent(rest, events, completion_id, created, include_usage=chat.include_usage),
+                lambda: admission.leave(tenant_id),
+            )
             response = Response(
                 body,
                 content_type="text/event-stream; charset=utf-8",
@@ -212,6 +234,31 @@ def _server_sent(
         close = getattr(source, "close", None)
         if close is not None:
             close()  # a reader that hung up cancels the upstream call too
+
+
+class _Releasing:
+    """`body`, then `release()` once it is done or abandoned (the WSGI server closes the response body
+    when the client hangs up, even before the first chunk, when a generator's own `finally` never runs)."""
+
+    def __init__(self, body: Iterator[str], release) -> None:  # type: ignore[no-untyped-def]
+        self._body = body
+        self._release = release
+
+    def __iter__(self) -> _Releasing:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            return next(self._body)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            self._body.close()  # type: ignore[attr-defined]
+            release()
 
 
 def _collect(events: Iterable[Event]) -> tuple[str, End]:

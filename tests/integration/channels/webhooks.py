@@ -158,7 +158,10 @@ def serve(app) -> Iterator[str]:
 
 
 def settle(app, timeout: float = 10.0) -> None:
-    """Wait until the Slack work already acked (events, clicks, late /menu answers) has finished."""
+    """Wait until the work already acked (Slack events, clicks, late /menu answers, texts taken on for
+    model work and their answers in the outbox) has finished."""
     parts = Assembly.of(app)
     assert parts.slack_listeners.wait_idle(timeout), "Slack listeners still busy"
     assert parts.followups.wait_idle(timeout), "late answers still being worked out"
+    if parts.durable is not None:
+        assert parts.durable.wait_idle(timeout), "durable model work or its answers still unfinished"

@@ -79,3 +79,16 @@ def test_the_prune_command_uses_the_retention_settings(tmp_path, monkeypatch, cl
     assert "processed_messages: 2 deleted" in out.output and "ai_calls: 2 deleted" in out.output
     assert _count(store, m.ProcessedMessage) == 1 and _count(store, m.AiCall) == 1
     store.close()
+
+
+def test_the_daily_prune_runs_on_its_own_thread_and_stops(store, clock):
+    from diner_agent.menu.retention import DailyPrune
+    from tests.polling import eventually
+
+    _seed(store, clock.now())
+    daily = DailyPrune(store, Retention(), first_after=0.01)
+    try:
+        assert eventually(lambda: _count(store, m.ProcessedMessage) == 1), "the first prune ran"
+    finally:
+        daily.close()
+    assert not daily._thread.is_alive()

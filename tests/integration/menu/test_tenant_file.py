@@ -123,8 +123,11 @@ def test_web_tokens_are_stored_hashed_and_rotate(store):
         assert session.get(Tenant, "blue-plate").web_token_hash != second
 
 
-AI_BLOCK = GOOD + """    ai: {rate_limit: "60/minute", cache_ttl: 900, daily_budget_usd: 2.5, monthly_budget_usd: 40}
+AI_BLOCK = (
+    GOOD
+    + """    ai: {rate_limit: "60/minute", cache_ttl: 900, daily_budget_usd: 2.5, monthly_budget_usd: 40}
 """
+)
 
 
 @pytest.mark.parametrize(

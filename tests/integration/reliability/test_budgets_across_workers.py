@@ -57,6 +57,9 @@ def web(tmp_path, fake_cloudflare, db_url, store):
         "DATABASE_URL": db_url,
         "REDIS_URL": redis_url(),
         "LOG_LEVEL": "WARNING",
+        # Budgets are the point here, not the chat caps: as many answers at once as gunicorn has threads.
+        "CHAT_CONCURRENCY_TOTAL": "4",
+        "CHAT_CONCURRENCY_PER_DINER": "4",
         **fake_cloudflare.env(),
     }
     fake_cloudflare.gateway.always(Reply("x" * (4 * MAX_TOKENS), usage=None))
@@ -97,9 +100,7 @@ def test_each_diners_budget_holds_exactly_with_four_workers(web, fake_cloudflare
         costs = [float(cost_of(MODEL, estimate_prompt_tokens(r.body["messages"]), MAX_TOKENS).usd) for r in calls]
         with store.read() as s:
             spent = s.scalar(select(func.sum(m.AiCall.cost_usd)).where(m.AiCall.tenant == tenant))
-            refused = s.scalar(
-                select(func.count()).where(m.AiCall.tenant == tenant, m.AiCall.status == "over_budget")
-            )
+            refused = s.scalar(select(func.count()).where(m.AiCall.tenant == tenant, m.AiCall.status == "over_budget"))
         assert spent == pytest.approx(sum(costs), rel=1e-6), tenant
         assert spent <= budget + 1e-9, tenant  # never more than the budget...
         assert spent + min(costs) > budget - 1e-9, tenant  # ...and no room left for one more call

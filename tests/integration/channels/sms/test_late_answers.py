@@ -26,6 +26,7 @@ def twilio_rest():
 def _settings(fake_cloudflare, twilio_rest, **extra):
     settings = {key.lower(): value for key, value in fake_cloudflare.env().items()}
     settings.update(twilio_account_sid="AC" + "1" * 32, twilio_api_url=twilio_rest.base_url, sms_reply_within=0.5)
+    settings.update(ai_inline_wait=0.5)
     settings.update(extra)
     return settings
 
@@ -52,7 +53,7 @@ def test_a_slow_answer_is_texted_after_a_quick_hold_on(make_app, fake_cloudflare
 
 def test_a_quick_answer_comes_back_in_the_twiml(make_app, fake_cloudflare, twilio_rest):
     fake_cloudflare.gateway.always(ANSWER)
-    app = make_app(**_settings(fake_cloudflare, twilio_rest, sms_reply_within=5))
+    app = make_app(**_settings(fake_cloudflare, twilio_rest, sms_reply_within=5, ai_inline_wait=2))
     response = signed_sms(app.test_client(), sms_form(FREE_FORM))
     [text] = twiml_messages(response.get_data(as_text=True))
     assert "Reuben" in text and "YES" in text
