@@ -98,6 +98,7 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
     if tables.words.search(text):
         text = tables.fillers.sub(" ", text)
         text = tables.shorthand.sub(lambda m: tables.expand[m.group(0).lower()], text)
+    if "\n" in text or _opens_with(text, tables):
         text = tables.relay.sub("", text)
         text = tables.lead_in.sub("", text)
     if ":" in text:
@@ -135,11 +136,23 @@ class _Tables:
             r"^(?:(?:" + _alts(lexicon.lead_ins) + r")\s*[:!\-,.]+\s*)+", re.IGNORECASE | re.MULTILINE
         )
         # One look for any word the four word passes act on; most texts have none.
-        triggers = (*lexicon.fillers, *self.expand, *lexicon.relay_verbs, *lexicon.lead_ins, "per", "from", "via")
+        triggers = (*lexicon.fillers, *self.expand)
         self.words = re.compile(r"(?<![\w'])(?:" + _alts(tuple(triggers)) + r")(?![\w'])", re.IGNORECASE)
+        self.lead_words = frozenset(p.split()[0] for p in lexicon.lead_ins)
+        self.relay_words = frozenset(v.split()[0] for v in lexicon.relay_verbs)
         self.header_kind = {h: "off" for h in lexicon.header_off}
         self.header_kind.update({h: "on" for h in lexicon.header_on})
         self.header_kind.update({h: "plain" for h in lexicon.header_plain})
+
+
+def _opens_with(text: str, tables: _Tables) -> bool:
+    """Whether a one-line text could open with a lead-in or a relay ("per Maria -", "Luis says")."""
+    words = text.lower().split(None, 2)
+    if not words:
+        return False
+    first = words[0].strip(":,-!.")
+    second = words[1].strip(":,-!.") if len(words) > 1 else ""
+    return first in tables.lead_words or first in ("per", "from", "via") or second in tables.relay_words
 
 
 def _alts(phrases: tuple[str, ...]) -> str:

@@ -135,6 +135,9 @@ _ORDINALS = {
 _ORDINAL = re.compile(r"\bthe\s+(?:(twenty|thirty)[\s-])?(" + "|".join(_ORDINALS) + r")\b(?!\s+(?:one|time|shift))")
 
 
+_ORDINAL_HINT = re.compile(r"(?:st|nd|rd|th)\b")
+
+
 def _ordinal(m: re.Match[str]) -> str:
     day = _ORDINALS[m.group(2)] + (_TENS[m.group(1)] if m.group(1) else 0)
     if day > 31 or (m.group(1) and _ORDINALS[m.group(2)] > 9):
@@ -165,13 +168,14 @@ def digits(text: str) -> str:
     if not _RUN.search(text) and not _OTHER_FORMS.search(text):
         return text
     text = _HALF_PAST.sub(_half_past, text)
-    if "the " in text:
+    if "the " in text and _ORDINAL_HINT.search(text):
         text = _ORDINAL.sub(_ordinal, text)
     if " point " in text:
         text = _POINT.sub(_point, text)
     if " and a half" in text:
         text = _HALF.sub(_half, text)
-    text = _MIXED.sub(_mixed, text)
+    if any(ch.isdigit() for ch in text):
+        text = _MIXED.sub(_mixed, text)
     text = _MONEY_WORDS.sub(_money, text)
     text = _RUN.sub(lambda m: _run(m, text), text)
     return _PERCENT.sub(r"\1%", text)

@@ -19,7 +19,7 @@ from diner_agent.commands.grammar.assembly import ASK_FIRST, Assembly, GrammarRe
 from diner_agent.commands.grammar.availability import availability
 from diner_agent.commands.grammar.carry import carry, refer_back
 from diner_agent.commands.grammar.closures import emergency, reopen
-from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
 from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral
@@ -74,7 +74,7 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
     if len(chunks) > 1:
         # "Pipe fixed. We are open again." / "... Thank you.": drop what only frames the command.
         # "power's back on" frames; "bacon cheeseburger back on" is a command: an aside names no item.
-        kept = [c for c in chunks if not (_ASIDE.match(c) and not ctx.resolver.spot(c, limit=1))]
+        kept = [c for c in chunks if not (_ASIDE.match(c) and not names_menu_word(ctx.resolver, c))]
         chunks = kept if any(not neutral(c, ctx) for c in kept) else chunks
     assembly = Assembly()
     previous: Reading | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
-from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.marks import lone_aside
 from diner_agent.commands.model import CloseEmergency, EmergencyValue, Reopen
 from diner_agent.commands.when import DAY_ATOM, TIME, WEEKDAYS, WhenError, find_days, opening, read_time
@@ -204,10 +204,10 @@ _REOPEN = re.compile(
 
 
 def reopen(clause: str, ctx: Context) -> Outcome:
-    if _REOPEN.match(clause) and not ctx.resolver.spot(clause, limit=1):  # "meatloaf's back" is the item
+    if _REOPEN.match(clause) and not names_menu_word(ctx.resolver, clause):  # "meatloaf's back": the item
         return Reading((Reopen(),))
     told = _REOPEN_CUE.search(clause)
-    if told and not _NOT_REOPEN.search(clause) and not ctx.resolver.spot(clause, limit=1):
+    if told and not _NOT_REOPEN.search(clause) and not names_menu_word(ctx.resolver, clause):
         return Reading((Reopen(),))  # "ok plumber's gone, we can open back up": the story, then the cue
     return None
 

@@ -118,6 +118,12 @@ _PORTION = re.compile(
     r"baskets|side|sides|order|orders|serving|servings|scoop|scoops|stack|mug|pot|pitcher)\s+of\s+"
     r"|\s+(?:plates?|orders?|dinners?|platters?|baskets?|sandwiches)$"
 )
+@lru_cache(maxsize=8192)
+def names_menu_word(resolver: Resolver, text: str) -> bool:
+    """Whether the text has a word of the menu in it (a cheap test; `Resolver.spot` finds the items)."""
+    return not resolver.vocabulary.isdisjoint(key_of(text).split())
+
+
 _GROUP = re.compile(r"\b(?:all|both|every|each|all (?:\d|two|three|four|five))\b")
 
 
@@ -172,21 +178,31 @@ def resolve_items(phrase: str, ctx: Context, *, group: bool | None = None) -> It
 def _shared(resolution: Resolution, phrase: str, ctx: Context) -> Resolution:
     """A one-word name that other items carry inside a longer word ("burger": Classic Burger and the
     Cheeseburger) names them all: never only the one that has it as a separate word."""
-    if not isinstance(resolution, Match | Ambiguous):
+    if isinstance(resolution, Match) and resolution.how != "word" or isinstance(resolution, Unknown):
+        return resolution  # the common case, decided before any work
+    carriers = _carriers(ctx.resolver, phrase)
+    if not carriers:
         return resolution
-    words = key_of(phrase).split()
-    if len(words) != 1 or len(words[0]) < 4 or (isinstance(resolution, Match) and resolution.how != "word"):
-        return resolution
-    word = words[0]
     found = list(resolution.candidates) if isinstance(resolution, Ambiguous) else [resolution.item]
-    for item_words, item in ctx.resolver.word_sets:
-        if item in found:
-            continue
-        if any(w != word and w.endswith(word) for w in item_words):
-            found.append(item)
+    ids = {item.id for item in found}
+    found += [item for item in carriers if item.id not in ids]
     if len(found) == (1 if isinstance(resolution, Match) else len(resolution.candidates)):
         return resolution
     return Ambiguous(phrase, tuple(found))
+
+
+@lru_cache(maxsize=4096)
+def _carriers(resolver: Resolver, phrase: str) -> tuple:  # type: ignore[type-arg]
+    """Items with a longer word ending in the phrase's one word ("cheeseburger" for "burger")."""
+    words = key_of(phrase).split()
+    if len(words) != 1 or len(words[0]) < 4:
+        return ()
+    word = words[0]
+    out: list = []  # type: ignore[type-arg]
+    for item_words, item in resolver.word_sets:
+        if any(w != word and w.endswith(word) for w in item_words) and all(i.id != item.id for i in out):
+            out.append(item)
+    return tuple(out)
 
 
 def _segment(parts: list[str], ctx: Context) -> list[Match] | None:

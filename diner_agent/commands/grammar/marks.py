@@ -44,6 +44,9 @@ class _Marks:
             rf"(?:(?<=[\s,.;\-*>])|^)(?:(?:no|oops|sorry|wait|edit|actually)[\s,.:!\-]+)*(?:{replace})\b[\s,.:!\-*]*"
             r"(?=\$?\d)"
         )
+        # Cheap first looks: the full patterns above scan back for the clause they correct.
+        self.retraction_hint = re.compile(rf"\b(?:{retract})\b")
+        self.replacement_hint = re.compile(rf"\b(?:{replace})\b[\s,.:!\-*]*\$?\d")
         self.schedule = frozenset(lexicon.schedule_cues) | frozenset(lexicon.time_words)
         self.schedule |= frozenset(lexicon.command_verbs)
         self.asides = frozenset(lexicon.asides)
@@ -63,6 +66,8 @@ def conditional(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
     """ "if the pie runs out, 86 it", "86 it unless ...", "maybe"; "when"/"once" only opening the sentence
     ("idk when we'll be back" is a hedge about the end, not a condition)."""
     marks = _marks(lexicon)
+    if marks.conditional.search(" " + sentence) is None:
+        return False  # the common case: no conditional word at all
     sentence = marks.conditional_exempt.sub(" ", sentence)
     found = marks.conditional.search(" " + sentence)
     if found is None:
@@ -76,9 +81,9 @@ def corrected(text: str, lexicon: Lexicon = ENGLISH) -> str:
     """The text with withdrawn clauses dropped and "make that 3.50" said as "make it 3.50" (which the
     grammar reads as a new price for the item just named; the later price of an item wins)."""
     marks = _marks(lexicon)
-    if marks.replacement.search(text):  # first: "wait no make that 2.45" replaces, it does not withdraw
+    if marks.replacement_hint.search(text):  # first: "wait no make that 2.45" replaces, it does not withdraw
         text = marks.replacement.sub("make it ", text)
-    if marks.retraction.search(text):
+    if marks.retraction_hint.search(text):
         text = marks.retraction.sub("", text).strip(" ,.;")
     return text
 
