@@ -15,21 +15,11 @@ from sqlalchemy import and_, bindparam, select, update
 from diner_agent.menu import models as m
 from diner_agent.menu.audit import SqlAuditTrail
 from diner_agent.menu.records import Change, MenuItem
+from diner_agent.menu.snapshot_queries import ITEM_COLUMNS
 from diner_agent.menu.transaction import Transaction
 
 _THIS_ITEM = and_(m.Item.id == bindparam("b_id"), m.Item.tenant_id == bindparam("b_tenant"))
-_ITEM = select(
-    m.Item.id,
-    m.Item.name,
-    m.Item.category,
-    m.Item.price_cents,
-    m.Item.available,
-    m.Item.aliases,
-    m.Item.position,
-    m.Item.sold_out_until,
-    m.Item.special_until,
-    m.Item.key,
-).where(_THIS_ITEM, m.Item.removed_at.is_(None))
+_ITEM = select(*ITEM_COLUMNS).where(_THIS_ITEM, m.Item.removed_at.is_(None))
 _ITEM_FOR_UPDATE = (
     select(m.Item.id, m.Item.name, m.Item.price_cents, m.Item.available, m.Item.sold_out_until)
     .where(_THIS_ITEM, m.Item.removed_at.is_(None))

@@ -7,6 +7,19 @@ from sqlalchemy import bindparam, select
 
 from diner_agent.menu import models as m
 
+# An item's columns in MenuItem's field order (the snapshot and the item edits read the same shape).
+ITEM_COLUMNS = (
+    m.Item.id,
+    m.Item.name,
+    m.Item.category,
+    m.Item.price_cents,
+    m.Item.available,
+    m.Item.aliases,
+    m.Item.position,
+    m.Item.sold_out_until,
+    m.Item.special_until,
+    m.Item.key,
+)
 TENANT = select(
     m.Tenant.id,
     m.Tenant.name,
@@ -25,18 +38,7 @@ TENANT = select(
 )  # in TenantInfo's field order
 TENANT_BY_ID = TENANT.where(m.Tenant.id == bindparam("b_tenant"))
 LOAD_ITEMS = (
-    select(
-        m.Item.id,
-        m.Item.name,
-        m.Item.category,
-        m.Item.price_cents,
-        m.Item.available,
-        m.Item.aliases,
-        m.Item.position,
-        m.Item.sold_out_until,
-        m.Item.special_until,
-        m.Item.key,
-    )
+    select(*ITEM_COLUMNS)
     .where(m.Item.tenant_id == bindparam("b_tenant"), m.Item.removed_at.is_(None))
     .order_by(m.Item.position, m.Item.id)
 )

@@ -25,11 +25,10 @@ from diner_agent.menu.usage.alerts import alerts_since
 from diner_agent.menu.usage.budgets import budget_lines, tenant_names
 from diner_agent.menu.usage.report import MAX_REPORT_DAYS, UsageReport, usage_report
 from diner_agent.menu.usage.sink import UsageSink
-from diner_agent.web.credentials import presents
+from diner_agent.web.credentials import admin_only, plain
 from diner_agent.web.usage_chart import budget_chart, calls_chart, cost_chart, usd
 
 log = logging.getLogger(__name__)
-REALM = 'Basic realm="diner-agent admin"'
 _PAGE_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
@@ -82,26 +81,12 @@ def admin_blueprint(
     bp.add_app_template_filter(usd, "usd")
     expected = secret_value(admin_token)
 
-    @bp.before_request
-    def guard() -> Response | None:
-        if expected is None:
-            return _plain(
-                503, "The AI usage dashboard is disabled: set ADMIN_TOKEN to enable it, then restart the server."
-            )
-        if not presents(expected):
-            response = _plain(401, "Authentication required: the ADMIN_TOKEN as password (any user name) or bearer.")
-            response.headers["WWW-Authenticate"] = REALM
-            return response
-        return None
-
-    @bp.after_request
-    def private(response: Response) -> Response:
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    disabled = "The AI usage dashboard is disabled: set ADMIN_TOKEN to enable it, then restart the server."
+    admin_only(bp, expected, disabled)
 
     @bp.errorhandler(BadRange)
     def bad_range(exc: BadRange) -> Response:
-        return _plain(400, str(exc))
+        return plain(400, str(exc))
 
     def report() -> UsageReport:
         first, last = report_range(request.args.to_dict(), clock.now().date())
@@ -155,13 +140,3 @@ def admin_blueprint(
         return response
 
     return bp
-
-
-def _plain(status: int, message: str) -> Response:
-    """Errors as JSON for the .json endpoint, as text for the page."""
-    if request.path.endswith(".json"):
-        response = jsonify(error=message)
-    else:
-        response = Response(message + "\n", content_type="text/plain; charset=utf-8")
-    response.status_code = status
-    return response

@@ -15,8 +15,7 @@ from pydantic import SecretStr
 from diner_agent.config import secret_value
 from diner_agent.menu.store import MenuStore
 from diner_agent.menu.work_queue import delivery_failures
-from diner_agent.web.admin import REALM, _plain
-from diner_agent.web.credentials import presents
+from diner_agent.web.credentials import admin_only
 
 SHOWN = 100
 
@@ -25,20 +24,7 @@ def deliveries_blueprint(store: MenuStore, admin_token: SecretStr | str | None) 
     bp = Blueprint("deliveries", __name__)
     expected = secret_value(admin_token)
 
-    @bp.before_request
-    def guard() -> Response | None:
-        if expected is None:
-            return _plain(503, "The admin pages are disabled: set ADMIN_TOKEN to enable them, then restart the server.")
-        if not presents(expected):
-            response = _plain(401, "Authentication required: the ADMIN_TOKEN as password (any user name) or bearer.")
-            response.headers["WWW-Authenticate"] = REALM
-            return response
-        return None
-
-    @bp.after_request
-    def private(response: Response) -> Response:
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    admin_only(bp, expected, "The admin pages are disabled: set ADMIN_TOKEN to enable them, then restart the server.")
 
     def rows() -> list[dict]:
         return [
