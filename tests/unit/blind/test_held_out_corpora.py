@@ -3,7 +3,9 @@ transcripts), scored in process with the comparison rules of ../shared/tools/sco
 
 They were scored at first exposure before the reader was tuned on them (docs/reader.md has those
 figures); now they guard against regression: each floor is the figure reached after tuning, so a change
-that reads fewer texts right, or applies more wrong changes, fails here.
+that reads fewer texts right, or applies more wrong changes, fails here. The r2 corpora were written
+afterwards by other writers and scored once, at first exposure, to measure the reader again (README);
+they were not tuned on, and the next round of measurement needs corpora newer than these.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ FLOORS = {
     "r1_sms": (0.715, 0.845, 4),
     "r1_slack": (0.75, 0.875, 4),
     "r1_voice": (0.50, 0.705, 0),
+    # Fresh corpora, scored once at first exposure and never tuned on: their floors are those figures.
+    "r2_sms": (0.625, 0.78, 4),
+    "r2_slack": (0.685, 0.79, 10),
+    "r2_voice": (0.65, 0.785, 2),
 }
 
 
