@@ -8,24 +8,20 @@ question listing them; no match is "not on the menu" with the closest name as a 
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from diner_agent.commands.lexicon import ENGLISH
-from diner_agent.commands.normalize import strip_accents
+from diner_agent.commands.item_words import key_of
+from diner_agent.commands.resolution import Ambiguous, How, Match, Resolution, Unknown
 from diner_agent.menu.records import MenuItem, MenuSnapshot
 
 FUZZY_MIN = 85.0  # below this a typo match is not offered
 FUZZY_MARGIN = 4.0  # a runner-up this close makes a fuzzy match ambiguous
 SUGGEST_MIN = 60.0
 TOKEN_TYPO_MIN = 80.0
-_STOP = frozenset({"the", "a", "an", "of", "and", "n", "with", "w", "our", "some", "any", "my", "your", "order"})
 _EVERYTHING = frozenset(
     {
         "everything", "all", "all items", "whole menu", "entire menu", "everything on the menu", "all of it",
@@ -33,88 +29,6 @@ _EVERYTHING = frozenset(
         "the whole menu", "the menu", "stuff", "everything today",
     }
 )  # fmt: skip
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-_CLIPPED = ENGLISH.clipped
-
-How = Literal["exact", "alias", "word", "fuzzy"]
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    item: MenuItem
-    how: How
-
-    @property
-    def certain(self) -> bool:
-        return self.how != "fuzzy"
-
-
-@dataclass(frozen=True, slots=True)
-class Ambiguous:
-    phrase: str
-    candidates: tuple[MenuItem, ...]
-
-
-class Unknown:
-    """No item matches. The closest name, offered as a hint, is only looked for when someone asks:
-    most Unknowns are discarded while the grammar tries other readings of a text."""
-
-    __slots__ = ("phrase", "everything", "_resolver", "_key", "_suggestion")
-
-    def __init__(
-        self, phrase: str, resolver: Resolver | None = None, key: str = "", *, everything: bool = False
-    ) -> None:
-        self.phrase = phrase
-        self.everything = everything
-        self._resolver = resolver
-        self._key = key
-        self._suggestion: MenuItem | None | bool = False
-
-    @property
-    def suggestion(self) -> MenuItem | None:
-        if self._suggestion is False:
-            self._suggestion = self._resolver.closest(self._key) if self._resolver and self._key else None
-        return self._suggestion  # type: ignore[return-value]
-
-    def __repr__(self) -> str:
-        return f"Unknown({self.phrase!r})"
-
-
-Resolution = Match | Ambiguous | Unknown
-
-
-def singular(token: str) -> str:
-    if len(token) <= 3 or token.endswith("ss") or token.endswith("us"):
-        return token
-    if token.endswith("ies") and len(token) > 4:
-        return token[:-3] + "y"
-    if token.endswith(("ches", "shes", "sses", "xes", "oes")):
-        return token[:-2]
-    if token.endswith("s"):
-        return token[:-1]
-    return token
-
-
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "single": "1", "double": "2", "triple": "3",
-}  # fmt: skip
-
-
-def tokens(text: str) -> list[str]:
-    """Folded, singular, stop-word-free tokens: the unit every comparison works on. Shorthand that owners
-    write for menu words ("chx", "bfast", "oj") is spelled out from the lexicon."""
-    text = strip_accents(text.lower()).replace("&", " and ").replace("'", "")
-    out = []
-    for t in _NON_WORD.split(text):
-        if t and t not in _STOP:
-            spelled = _CLIPPED.get(t)
-            out.extend(spelled.split() if spelled else (_NUMBER_WORDS.get(t) or singular(t),))
-    return out
-
-
-def key_of(text: str) -> str:
-    return " ".join(tokens(text))
 
 
 class Resolver:

@@ -28,8 +28,9 @@ from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.grammar.proposal import propose
 from diner_agent.commands.grammar.sold_out import with_until
 from diner_agent.commands.grammar.trim import without_story
+from diner_agent.commands.item_words import singular
 from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, clean, normalize, trim_fillers
-from diner_agent.commands.resolve import resolver_for, singular
+from diner_agent.commands.resolve import resolver_for
 from diner_agent.menu.records import MenuSnapshot
 
 __all__ = ["GrammarResult", "Problem", "Unread", "read"]

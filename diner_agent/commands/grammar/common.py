@@ -9,8 +9,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from diner_agent.commands.grammar.phrases import PhraseTable, canon
+from diner_agent.commands.item_words import key_of
 from diner_agent.commands.model import Command
-from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown, key_of
+from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown
 from diner_agent.menu.records import MenuSnapshot
 
 
@@ -118,6 +119,8 @@ _PORTION = re.compile(
     r"baskets|side|sides|order|orders|serving|servings|scoop|scoops|stack|mug|pot|pitcher)\s+of\s+"
     r"|\s+(?:plates?|orders?|dinners?|platters?|baskets?|sandwiches)$"
 )
+
+
 @lru_cache(maxsize=8192)
 def names_menu_word(resolver: Resolver, text: str) -> bool:
     """Whether the text has a word of the menu in it (a cheap test; `Resolver.spot` finds the items)."""

@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 
 from diner_agent.commands.grammar.common import Context
+from diner_agent.commands.item_words import singular
 from diner_agent.commands.lexicon import ENGLISH, Lexicon
-from diner_agent.commands.resolve import singular
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 _PRONOUNS = frozenset("it em 'em them those these everything all both".split())

@@ -14,9 +14,9 @@ import re
 
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, resolve_items
 from diner_agent.commands.grammar.until import clock_today
+from diner_agent.commands.item_words import key_of
 from diner_agent.commands.model import AddItem, AddSpecial, NewItemValue, RemoveItem, RenameItem, SpecialValue
 from diner_agent.commands.money import PriceError, check_price, format_cents
-from diner_agent.commands.resolve import key_of
 from diner_agent.commands.when import TIME_RE, WhenError
 
 _PRICE = r"(?:for\s+|at\s+|@\s*|-\s*|:\s*|=\s*)?\$?(?P<price>\d{1,4}(?:\.\d{1,2})?)"
