@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from diner_agent.commands.dates import HOLIDAYS, WhenError, holiday, upcoming
 from diner_agent.commands.named_weekdays import nth_of_month, without_named_weekdays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -30,11 +31,6 @@ _MONTHS = {
 }  # fmt: skip
 MONTH_RE = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _ORD = r"(?:st|nd|rd|th)?"
-_HOLIDAYS = (
-    r"christmas eve|xmas eve|christmas day|christmas|xmas|new year'?s eve|nye|new year'?s day|new years|"
-    r"new year|thanksgiving|turkey day|july 4th|4th of july|fourth of july|independence day|halloween|"
-    r"the day after tomorrow|day after tomorrow"
-)
 
 DAY_ATOM = (
     r"(?:(?P<rel>this|next|coming|this coming)\s+)?(?P<wd>" + WEEKDAY_RE + r")(?:\s+(?P<only>only))?\b"
@@ -42,25 +38,22 @@ DAY_ATOM = (
     r"seven days(?: a week)?)\b"
     r"|(?P<today>today|tonight|tonite|this evening|this morning|this afternoon|tday|2day)\b"
     r"|(?P<tomorrow>tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|tmrow|tomm|2morrow|2moro|tmro)\b"
-    r"|(?P<holiday>" + _HOLIDAYS + r")\b"
+    r"|(?P<holiday>" + HOLIDAYS + r")\b"
     r"|(?P<md>(?P<mm>1[0-2]|0?[1-9])/(?P<dd>3[01]|[12]\d|0?[1-9])(?:/(?P<yy>\d{2}|\d{4}))?)(?![\d/])"
     r"|(?P<mname>" + MONTH_RE + r")\s+(?P<mday>3[01]|[12]\d|0?[1-9])" + _ORD + r"\b"
-    r"|(?P<mday2>3[01]|[12]\d|0?[1-9])" + _ORD + r"\s+(?:of\s+)?(?P<mname2>" + MONTH_RE + r")\b"
+    r"|(?:the\s+)?(?P<mday2>3[01]|[12]\d|0?[1-9])" + _ORD + r"\s+(?:of\s+)?(?P<mname2>" + MONTH_RE + r")\b"
     r"|the\s+(?P<nth>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b"
 )
 # Every day form above starts with one of these; a quick test before the big alternation.
 _DAYISH = re.compile(
     r"\d/|\b(?:m-f|mon|tu|we|th|fri|sat|sun|tod|ton|tom|tmr|tmo|2mo|2da|tda|this|next|coming|only|wk|ev|each|dai|all|7|"
     r"seven|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|chri|xmas|nye|new|thanks|turkey|indep|4th|fourth|the|day|"
+    r"hallo|black|vet|memor|labor|valen|st|mother|father|"
     r"\d{1,2}(?:st|nd|rd|th)?\s)"
 )
 DAY_ATOM_RE = re.compile(r"\b(?:on\s+|every\s+|for\s+)?(?:" + DAY_ATOM + ")")
 _RANGE_SEP = re.compile(r"^\s*(?:-|to|thru|through|till|til|until)\s*$")
 _LIST_SEP = re.compile(r"^\s*(?:,|and|or|/|\+|,\s*and)?\s*$")
-
-
-class WhenError(ValueError):
-    """A day or time that does not exist, with a message for the owner."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +62,7 @@ class DayAtom:
     end: int
     keys: tuple[str, ...]  # weekday keys or ISO dates
     weekday: str | None  # set when this atom is a plain weekday (can start or end a range)
+    nth: int = 0  # "the 16th": a day of the month, which a weekday beside it may move to a later month
 
 
 def _weekday_key(word: str) -> str:
@@ -83,43 +77,6 @@ def _next_weekday(today: date, key: str, *, strictly_after: bool) -> date:
     if delta == 0 and strictly_after:
         delta = 7
     return today + timedelta(days=delta)
-
-
-def _upcoming(today: date, month: int, day: int, year: int | None = None) -> date:
-    try:
-        if year is not None:
-            return date(year, month, day)
-        candidate = date(today.year, month, day)
-        if candidate < today:
-            candidate = date(today.year + 1, month, day)
-        return candidate
-    except ValueError:
-        raise WhenError(f"{month}/{day} is not a date.") from None
-
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def _holiday(name: str, today: date) -> date:
-    name = name.replace("'", "")
-    if "after tomorrow" in name:
-        return today + timedelta(days=2)
-    if "eve" in name and ("christmas" in name or "xmas" in name):
-        return _upcoming(today, 12, 24)
-    if "christmas" in name or "xmas" in name:
-        return _upcoming(today, 12, 25)
-    if name == "nye" or "years eve" in name or "year eve" in name:
-        return _upcoming(today, 12, 31)
-    if "new year" in name:
-        return _upcoming(today, 1, 1)
-    if "thanksgiving" in name or "turkey" in name:
-        day = _nth_weekday(today.year, 11, 3, 4)
-        return day if day >= today else _nth_weekday(today.year + 1, 11, 3, 4)
-    if "halloween" in name:
-        return _upcoming(today, 10, 31)
-    return _upcoming(today, 7, 4)
 
 
 def _atom(match: re.Match[str], today: date) -> DayAtom:
@@ -145,17 +102,17 @@ def _atom(match: re.Match[str], today: date) -> DayAtom:
     if g["tomorrow"]:
         return DayAtom(*span, ((today + timedelta(days=1)).isoformat(),), None)
     if g["holiday"]:
-        return DayAtom(*span, (_holiday(g["holiday"], today).isoformat(),), None)
+        return DayAtom(*span, (holiday(g["holiday"], today).isoformat(),), None)
     if g["md"]:
         year = None
         if g["yy"]:
             year = int(g["yy"]) + (2000 if len(g["yy"]) == 2 else 0)
-        return DayAtom(*span, (_upcoming(today, int(g["mm"]), int(g["dd"]), year).isoformat(),), None)
+        return DayAtom(*span, (upcoming(today, int(g["mm"]), int(g["dd"]), year).isoformat(),), None)
     if g["nth"]:
-        return DayAtom(*span, (nth_of_month(today, int(g["nth"])).isoformat(),), None)
+        return DayAtom(*span, (nth_of_month(today, int(g["nth"])).isoformat(),), None, int(g["nth"]))
     month = _MONTHS[(g["mname"] or g["mname2"]).rstrip(".")]
     day_of_month = int(g["mday"] or g["mday2"])
-    return DayAtom(*span, (_upcoming(today, month, day_of_month).isoformat(),), None)
+    return DayAtom(*span, (upcoming(today, month, day_of_month).isoformat(),), None)
 
 
 def find_days(text: str, today: date) -> tuple[list[str], list[tuple[int, int]]]:
@@ -165,7 +122,7 @@ def find_days(text: str, today: date) -> tuple[list[str], list[tuple[int, int]]]
     """
     if not _DAYISH.search(text):
         return [], []  # no word any day could start with: skip the big pattern
-    atoms = without_named_weekdays([_atom(m, today) for m in DAY_ATOM_RE.finditer(text)], text)
+    atoms = without_named_weekdays([_atom(m, today) for m in DAY_ATOM_RE.finditer(text)], text, today)
     keys: list[str] = []
     spans: list[tuple[int, int]] = []
     i = 0

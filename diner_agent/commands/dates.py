@@ -1,0 +1,75 @@
+"""Calendar dates owners name: a month and day's next occurrence, and holidays ("halloween", "black friday",
+"the day after thanksgiving", "memorial day"), each the coming one in the diner's local calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+
+class WhenError(ValueError):
+    """A day or time that does not exist, with a message for the owner."""
+
+
+HOLIDAYS = (
+    r"christmas eve|xmas eve|christmas day|christmas|xmas|new year'?s eve|nye|new year'?s day|new years|"
+    r"new year|(?:the )?day after thanksgiving|black friday|thanksgiving|turkey day|july 4th|4th of july|"
+    r"fourth of july|independence day|halloween|veterans'? day|memorial day|labor day|valentine'?s(?: day)?|"
+    r"st\.? patrick'?s(?: day)?|mother'?s day|father'?s day|the day after tomorrow|day after tomorrow"
+)
+
+
+def upcoming(today: date, month: int, day: int, year: int | None = None) -> date:
+    try:
+        if year is not None:
+            return date(year, month, day)
+        candidate = date(today.year, month, day)
+        if candidate < today:
+            candidate = date(today.year + 1, month, day)
+        return candidate
+    except ValueError:
+        raise WhenError(f"{month}/{day} is not a date.") from None
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def holiday(name: str, today: date) -> date:
+    name = name.replace("'", "")
+    if "after tomorrow" in name:
+        return today + timedelta(days=2)
+    if "eve" in name and ("christmas" in name or "xmas" in name):
+        return upcoming(today, 12, 24)
+    if "christmas" in name or "xmas" in name:
+        return upcoming(today, 12, 25)
+    if name == "nye" or "years eve" in name or "year eve" in name:
+        return upcoming(today, 12, 31)
+    if "new year" in name:
+        return upcoming(today, 1, 1)
+    if "thanksgiving" in name or "turkey" in name or "black friday" in name:
+        after = 1 if ("after" in name or "black" in name) else 0  # Black Friday: the day after
+        return _yearly(today, lambda year: _nth_weekday(year, 11, 3, 4) + timedelta(days=after))
+    fixed = _FIXED_HOLIDAYS.get(name.split()[0])
+    if fixed is not None:
+        return upcoming(today, *fixed)
+    if "memorial" in name:  # the last Monday of May
+        return _yearly(today, lambda year: _nth_weekday(year, 6, 0, 1) - timedelta(days=7))
+    if "labor" in name:
+        return _yearly(today, lambda year: _nth_weekday(year, 9, 0, 1))
+    if "mother" in name:
+        return _yearly(today, lambda year: _nth_weekday(year, 5, 6, 2))
+    if "father" in name:
+        return _yearly(today, lambda year: _nth_weekday(year, 6, 6, 3))
+    return upcoming(today, 7, 4)
+
+
+# Holidays on one date every year, by their first word.
+_FIXED_HOLIDAYS = {"halloween": (10, 31), "veterans": (11, 11), "valentines": (2, 14), "st": (3, 17), "st.": (3, 17)}
+
+
+def _yearly(today: date, on: Callable[[int], date]) -> date:
+    """This year's date of a holiday that moves, or next year's once it has passed."""
+    day = on(today.year)
+    return day if day >= today else on(today.year + 1)
