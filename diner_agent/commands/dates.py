@@ -15,7 +15,8 @@ HOLIDAYS = (
     r"christmas eve|xmas eve|christmas day|christmas|xmas|new year'?s eve|nye|new year'?s day|new years|"
     r"new year|(?:the )?day after thanksgiving|black friday|thanksgiving|turkey day|july 4th|4th of july|"
     r"fourth of july|independence day|halloween|veterans'? day|memorial day|labor day|valentine'?s(?: day)?|"
-    r"st\.? patrick'?s(?: day)?|mother'?s day|father'?s day|the day after tomorrow|day after tomorrow"
+    r"st\.? patrick'?s(?: day)?|mother'?s day|father'?s day|easter(?: sunday)?|the day after tomorrow|"
+    r"day after tomorrow"
 )
 
 
@@ -54,6 +55,8 @@ def holiday(name: str, today: date) -> date:
     fixed = _FIXED_HOLIDAYS.get(name.split()[0])
     if fixed is not None:
         return upcoming(today, *fixed)
+    if "easter" in name:
+        return _yearly(today, _easter)
     if "memorial" in name:  # the last Monday of May
         return _yearly(today, lambda year: _nth_weekday(year, 6, 0, 1) - timedelta(days=7))
     if "labor" in name:
@@ -73,3 +76,16 @@ def _yearly(today: date, on: Callable[[int], date]) -> date:
     """This year's date of a holiday that moves, or next year's once it has passed."""
     day = on(today.year)
     return day if day >= today else on(today.year + 1)
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday) // 433
+    month, day = divmod(h + weekday - 7 * m + 90, 25)
+    return date(year, month, (h + weekday - 7 * m + 33 * month + 19) % 32)

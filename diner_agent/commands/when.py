@@ -48,7 +48,7 @@ DAY_ATOM = (
 _DAYISH = re.compile(
     r"\d/|\b(?:m-f|mon|tu|we|th|fri|sat|sun|tod|ton|tom|tmr|tmo|2mo|2da|tda|this|next|coming|only|wk|ev|each|dai|all|7|"
     r"seven|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|chri|xmas|nye|new|thanks|turkey|indep|4th|fourth|the|day|"
-    r"hallo|black|vet|memor|labor|valen|st|mother|father|"
+    r"hallo|black|vet|memor|labor|valen|st|mother|father|easter|"
     r"\d{1,2}(?:st|nd|rd|th)?\s)"
 )
 DAY_ATOM_RE = re.compile(r"\b(?:on\s+|every\s+|for\s+)?(?:" + DAY_ATOM + ")")
@@ -243,6 +243,10 @@ def read_range(a: ClockTime, b: ClockTime) -> tuple[tuple[int, int], tuple[int, 
     end = closing(b)
     if not (b.meridiem or b.explicit) and end <= start and b.hour == 12:
         end = (0, b.minute)  # "5pm-12": midnight
+    elif not (a.meridiem or a.explicit or b.meridiem or b.explicit) and end <= start:
+        # "3-1": two bare hours that only make a day by running 22 hours past midnight; an owner who
+        # means the night says so ("9pm-3am").
+        raise WhenError(f"{a.hour}-{b.hour} would close before it opens; say am or pm (e.g. '{a.hour}am-{b.hour}pm').")
     return start, end
 
 

@@ -112,7 +112,8 @@ def closing_after(snapshot: MenuSnapshot, now: datetime) -> datetime:
 
 
 # A close before the open runs past midnight ("open til 2am"), but not into a near-24-hour day.
-MAX_OVERNIGHT_MINUTES = 20 * 60
+# A late-night diner may run from 5 am to 3 am; a day of 23 hours is an opening misread as the afternoon.
+MAX_OVERNIGHT_MINUTES = 22 * 60
 
 
 def _minutes(hhmm: str) -> int:
@@ -126,7 +127,7 @@ def changed_intervals(
 
     A day with split hours keeps its middle: the opening time moves the first interval's start, the
     closing time the last interval's end. A closed day needs both times. A close before the open is
-    read as past midnight when the day would last at most 20 hours; otherwise it is a mistake to point out.
+    read as past midnight when the day would last at most 22 hours; otherwise it is a mistake to point out.
     """
     if not base:
         if open_ is None or close is None:

@@ -12,7 +12,7 @@ proposed reading from its entities and cue words, or is left unread; both make t
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from diner_agent.commands.channel_text import plain
 from diner_agent.commands.grammar.assembly import ASK_FIRST, Assembly, GrammarResult, Unread
@@ -22,7 +22,7 @@ from diner_agent.commands.grammar.closures import emergency, reopen
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
-from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral
+from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral, wish
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.grammar.proposal import propose
@@ -31,6 +31,7 @@ from diner_agent.commands.grammar.trim import without_story
 from diner_agent.commands.item_words import singular
 from diner_agent.commands.normalize import MAX_GRAMMAR_CHARS, clean, normalize, trim_fillers
 from diner_agent.commands.resolve import resolver_for
+from diner_agent.commands.when import find_days
 from diner_agent.menu.records import MenuSnapshot
 
 __all__ = ["GrammarResult", "Problem", "Unread", "read"]
@@ -80,7 +81,7 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
     assembly = Assembly()
     previous: Reading | None = None
     for chunk in chunks:
-        held = "negated" if negated(chunk) else "conditional" if conditional(chunk) else None
+        held = "negated" if negated(chunk) else "conditional" if conditional(chunk) else "wish" if wish(chunk) else None
         if held is not None:
             assembly.leave(chunk, held)  # never applied, whatever it says
             previous = None
@@ -126,8 +127,11 @@ def _read_elsewhere(chunks: list[str], failed: str, ctx: Context) -> bool:
 
 
 def _is_addressee(word: str, snapshot: MenuSnapshot) -> bool:
+    """A name, not a word of the menu or a day ("Halloween: closing at 6" names the day it is about)."""
     resolver = resolver_for(snapshot)
-    return word not in _NOT_NAMES and singular(word) not in resolver.vocabulary and not resolver.near(singular(word))
+    if word in _NOT_NAMES or singular(word) in resolver.vocabulary or resolver.near(singular(word)):
+        return False
+    return not find_days(word, date(2000, 1, 1))[0]
 
 
 # A capitalised name and a dash or colon opening the text addresses a person, not the menu.

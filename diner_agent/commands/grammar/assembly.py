@@ -18,11 +18,12 @@ from diner_agent.commands.resolve import Match
 # Problems that are a question for the owner whatever else the text says.
 ASK_FIRST = frozenset({"ambiguous", "invalid", "everything"})
 
-Why = Literal["proposed", "unread", "negated", "conditional"]
+Why = Literal["proposed", "unread", "negated", "conditional", "wish"]
 
 _HELD = {
     "negated": "That reads as a change not to make, so nothing changed.",
     "conditional": "I only change things now, not 'if ...' or 'maybe'. Text me when it happens. Nothing changed.",
+    "wish": "That reads as a wish or a memory, not a change to make, so nothing changed.",
 }
 
 
@@ -31,7 +32,8 @@ class Unread:
     """A sentence the grammar did not read whole: `why` says what became of it.
 
     proposed: its commands are a proposed reading (asked, never applied without a YES);
-    unread: no reading at all; negated / conditional: it reads as a change not to make now."""
+    unread: no reading at all; negated / conditional / wish ("I wish we closed at 2", "we used to open at
+    5"): it reads as a change not to make now."""
 
     text: str
     why: Why

@@ -11,6 +11,7 @@ from datetime import date
 
 from diner_agent.commands.apply import ApplyError, new_hours
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.grammar.meridiem import settle
 from diner_agent.commands.model import ChangeHours, HoursValue
 from diner_agent.commands.replies import day_label
 from diner_agent.commands.when import (
@@ -19,6 +20,7 @@ from diner_agent.commands.when import (
     TIME_RE,
     WEEKDAY_RE,
     WEEKDAYS,
+    ClockTime,
     WhenError,
     closing,
     find_days,
@@ -86,6 +88,7 @@ def hours(clause: str, ctx: Context) -> Outcome:
         rest = _blank(rest, start, end)
 
     value: HoursValue | str | None = None
+    times: dict[str, ClockTime] = {}
     try:
         rng = RANGE_RE.search(rest)
         singles = []
@@ -121,9 +124,10 @@ def hours(clause: str, ctx: Context) -> Outcome:
             if {"open", "close"} & kinds or not _CLOSED_AT_RE.search(clause):
                 return None
             kinds = kinds | {"close"}
-        value = _from_singles(clause, singles, kinds)
-        if value is None:
+        found = _from_singles(clause, singles, kinds)
+        if found is None:
             return None
+        value, times = found
     if value is None:
         if ("closed" in kinds or ("close" in kinds and not _EARLY_LATE.search(clause))) and days:
             value = "closed"  # "closed mondays"; "close mondays" (no time) means the same
@@ -139,11 +143,13 @@ def hours(clause: str, ctx: Context) -> Outcome:
         return None  # "closed 2-4" (a break) is not something the grammar changes
     if not days:
         days = [ctx.today.isoformat()]
-    command = ChangeHours(target=days, value=value)
-    checked = _check(command, ctx) or (None if "early" in clause else _late_close(command, singles, ctx))
+    settled = settle(ChangeHours(target=days, value=value), times, clause, ctx)
+    if isinstance(settled, Problem):
+        return settled
+    checked = _check(settled, ctx)
     if isinstance(checked, Problem):
         return checked
-    return Reading((command,))
+    return Reading((settled,))
 
 
 _EXCEPT = re.compile(
@@ -165,25 +171,6 @@ def _every_day_but(clause: str, ctx: Context) -> str:
 def _one_day_lead(clause: str, spans: list[tuple[int, int]]) -> bool:
     """ "tomorrow we open at 7:30 and close at 3": one day named first holds for both times."""
     return len(spans) == 1 and not _KW_RE.search(clause[: spans[0][0]])
-
-
-def _late_close(cmd: ChangeHours, singles: list, ctx: Context) -> Problem | None:  # type: ignore[type-arg]
-    """ "close at 2" where the day runs to 11 pm or past midnight: 2 pm or 2 am is a real question."""
-    bare = [t for _, t in singles if not (t.meridiem or t.explicit) and 1 <= t.hour <= 4]
-    if not bare or not isinstance(cmd.value, HoursValue) or cmd.value.close is None:
-        return None
-    for key in cmd.target:
-        base = ctx.snapshot.weekly.get(key, ()) if len(key) == 3 else hours_on(ctx.snapshot, date.fromisoformat(key))
-        hour = bare[0].hour
-        ends = [int(close[:2]) + (24 if close <= opening_ else 0) for opening_, close in base]
-        if any(end >= 22 and 24 + hour - end <= 3 for end in ends):  # 2 am is as near the usual close as 2 pm
-            label = day_label(cmd.target[0], ctx.today)
-            return Problem(
-                f"Close at {hour} pm or {hour} am ({label})? Say 'close at {hour}pm' or '{hour}am'. Nothing changed.",
-                3,
-                "ambiguous",
-            )
-    return None
 
 
 def _days_lead_into_times(clause: str, ctx: Context) -> bool:
@@ -211,8 +198,10 @@ def _strip_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join(w for w in _WORD.findall(text) if w not in _FILLER and w not in ("and", "&"))
 
 
-def _from_singles(clause: str, singles: list, kinds: set[str]) -> HoursValue | None:  # type: ignore[type-arg]
+def _from_singles(clause: str, singles: list, kinds: set[str]):  # type: ignore[no-untyped-def, type-arg]
+    """The opening and closing times the single times in a clause give, and the time read for each role."""
     values: dict[str, str] = {}
+    times: dict[str, ClockTime] = {}
     for m, t in singles:
         before = clause[: m.start()]
         role = None
@@ -233,7 +222,8 @@ def _from_singles(clause: str, singles: list, kinds: set[str]) -> HoursValue | N
         if role is None or role in values:
             return None
         values[role] = hhmm(opening(t) if role == "open" else closing(t))
-    return HoursValue(open=values.get("open"), close=values.get("close"))
+        times[role] = t
+    return HoursValue(open=values.get("open"), close=values.get("close")), times
 
 
 def _check(cmd: ChangeHours, ctx: Context) -> Problem | None:

@@ -2,6 +2,7 @@
 
 - negated ("don't take the waffles off"): a change the owner does not want; never applied.
 - conditional ("if the pie runs out, 86 it", "we might run out"): a change for later; never applied now.
+- wish ("I wish we closed at 2", "we used to open at 5"): a wish or a memory; never applied.
 - neutral (a greeting, thanks, a reason with no item, number, day, time or negation: "ran out of buns",
   "for a staff meeting"): context around a command, ignored, so it never changes what the text means.
 - corrections: "scratch that" withdraws the clause before it; "make that 3.50" replaces its price.
@@ -34,6 +35,8 @@ class _Marks:
         # At a sentence's start or after a comma ("86 it, if the pie runs out"), or "X if Y" inside it.
         self.conditional = re.compile(rf"(?:^|[,;:]\s*|\s)(?:{conditionals})\s")
         self.starts_conditional = re.compile(r"^(?:when|once|whenever|as soon as)\s")
+        wishes = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(lexicon.wishes, key=len, reverse=True))
+        self.wish = re.compile(rf"(?<![\w'])(?:{wishes})(?![\w'])")
         retract = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.retractions)
         self.retraction = re.compile(
             r"(?P<prev>(?:^|(?<=[.;,\n!]))[^.;,\n!]+?)[\s,.;:!\-]*(?:(?:actually|wait|oh|no|oops|sorry|hmm)[\s,.!\-]+)*"
@@ -75,6 +78,20 @@ def conditional(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
     word = found.group(0).strip(" ,;:")
     opening_only = word in ("when", "once", "whenever", "as soon as")
     return not opening_only or marks.starts_conditional.match(sentence) is not None
+
+
+def wish(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
+    """ "I wish we closed at 2 on fridays", "we used to open at 5", "remember when pie was 3 bucks": a wish
+    or a memory told with times and prices in it, never a change. A memory set against now is the change
+    itself, told with the old value first ("it used to be 6.75, it's 7.25 now")."""
+    found = _marks(lexicon).wish.search(sentence)
+    if found is None:
+        return False
+    memory = " ".join(found.group(0).split()) in lexicon.memories
+    return not (memory and _NOW.search(sentence, found.end()))
+
+
+_NOW = re.compile(r"\b(?:now|from now on|anymore|these days|starting (?:today|now|tomorrow))\b")
 
 
 def corrected(text: str, lexicon: Lexicon = ENGLISH) -> str:

@@ -66,6 +66,12 @@ ENGLISH = Lexicon(
         "check if", "no idea when", "idk when", "not sure when", "dunno when", "know when", "tell me when",
         "let you know when"),
     conditionals=("if", "unless", "in case", "once", "whenever", "as soon as", "when", "might", "may", "maybe"),
+    wishes=(
+        "wish", "wished", "used to", "use to", "remember when", "back when", "would be nice",
+        "would've been nice", "if only", "imagine if", "miss when", "those were the days", "back in the day",
+        "in the old days", "we could've", "should've", "should have been",
+    ),
+    memories=("used to", "use to", "remember when", "back when", "back in the day", "in the old days"),
     retractions=(
         "scratch that", "never mind that", "nevermind that", "nvm that", "ignore that", "forget that",
         "cancel that", "no wait", "wait no", "nvm", "never mind", "nevermind", "ignore my last", "ignore",
