@@ -7,7 +7,7 @@ are picked out wherever they are; the clause is an hours change only if every ot
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from diner_agent.commands.apply import ApplyError, new_hours
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
@@ -42,7 +42,7 @@ _KW_RE = re.compile(
 )
 _FILLER = frozenset(
     """
-    we we're were we'll well i are is be will 'll our the hours hour hrs schedule now from on at @ starting
+    we we're were we'll well i are is be will 'll our the hours hour hrs schedule now from on at @ starting but
     going forward every each this for to til till until and also new early late up only just gonna going
     diner restaurant kitchen shop place doors of a an it its it's that normal regular usual same
     change changing update set make move push shift let's lets do get please pls instead then by around
@@ -131,6 +131,9 @@ def hours(clause: str, ctx: Context) -> Outcome:
     if value is None:
         if ("closed" in kinds or ("close" in kinds and not _EARLY_LATE.search(clause))) and days:
             value = "closed"  # "closed mondays"; "close mondays" (no time) means the same
+            once = _weekly_or_once(clause, days, spans, ctx)
+            if once is not None:
+                return once
         elif ("open" in kinds or "close" in kinds) and (days or "early" in clause or "late" in clause):
             target = day_label(days[0], ctx.today) if days else "today"
             verb = "closing" if "close" in kinds else "opening"
@@ -166,6 +169,32 @@ def _every_day_but(clause: str, ctx: Context) -> str:
     keys, _ = find_days(m.group("days"), ctx.today)
     left = [d for d in WEEKDAYS if d not in keys]
     return clause[: m.start()] + " ".join(left) + clause[m.end() :]
+
+
+_PLURAL_DAY = re.compile(r"days\b|\b(?:every|each|all|weekly|on)\b")
+_FOR_GOOD = re.compile(
+    r"\b(?:now|from now on|going forward|anymore|starting|effective|until further|for the (?:winter|summer|season))\b"
+)
+
+
+def _weekly_or_once(clause: str, days: list[str], spans: list[tuple[int, int]], ctx: Context) -> Problem | None:
+    """ "closed sunday", told as news, is this Sunday as often as every Sunday: asked. A timetable line
+    ("sun closed"), a plural ("closed sundays"), "on sunday" or a lasting change ("closed monday from now
+    on") is weekly."""
+    if len(days) != 1 or len(days[0]) != 3 or len(spans) != 1:
+        return None
+    start, end = spans[0]
+    said = clause[start:end]
+    if _PLURAL_DAY.search(said) or _FOR_GOOD.search(clause) or not _KW_RE.search(clause[:start]):
+        return None
+    coming = ctx.today + timedelta(days=(WEEKDAYS.index(days[0]) - ctx.today.weekday()) % 7)
+    name = coming.strftime("%A")
+    return Problem(
+        f"Every {name}, or only this {name} ({coming.strftime('%b')} {coming.day})? Say 'closed {name.lower()}s' "
+        f"or 'closed this {name.lower()}'. Nothing changed.",
+        3,
+        "ambiguous",
+    )
 
 
 def _one_day_lead(clause: str, spans: list[tuple[int, int]]) -> bool:

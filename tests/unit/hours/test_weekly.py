@@ -1,0 +1,29 @@
+"""Weekly hours against one-off days: which a weekday name means."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.hours.reading import LUNCH, closed, hours, read
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sat closed", [closed(["sat"])]),
+        ("closed saturdays", [closed(["sat"])]),
+        ("we're closed on saturday", [closed(["sat"])]),
+        ("closed monday from now on", [closed(["mon"])]),
+        ("closed this saturday", [closed(["2026-10-17"])]),
+        ("saturday we close at 4 still but open at 8 now", [hours(["sat"], "08:00", "16:00")]),
+    ],
+)
+def test_weekly_or_one_date(text, expected):
+    commands, _ = read(text, LUNCH)
+    assert commands == expected
+
+
+def test_closed_with_a_bare_weekday_told_as_news_is_asked():
+    """ "closed saturday" is this Saturday as often as every Saturday: asked, naming the date."""
+    commands, _ = read("closed saturday", LUNCH)
+    assert commands == []
