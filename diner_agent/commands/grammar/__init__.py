@@ -18,6 +18,7 @@ from diner_agent.commands.channel_text import plain
 from diner_agent.commands.grammar.assembly import ASK_FIRST, Assembly, GrammarResult, Unread
 from diner_agent.commands.grammar.availability import availability
 from diner_agent.commands.grammar.carry import carry, refer_back
+from diner_agent.commands.grammar.closure_story import closure_story
 from diner_agent.commands.grammar.closures import emergency, reopen
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.hours import hours
@@ -113,7 +114,10 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
             outcome = guess
         assembly.add(outcome)
         previous = outcome
-    return assembly.result()
+    result = assembly.result()
+    if (not result.commands or result.incomplete) and (story := closure_story(norm, ctx)) is not None:
+        return GrammarResult(commands=(story,))  # "fridge died we're closing, back tmrw at 6": read whole
+    return result
 
 
 def _read_elsewhere(chunks: list[str], failed: str, ctx: Context) -> bool:

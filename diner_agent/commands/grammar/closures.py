@@ -69,6 +69,8 @@ _NUMBERS = {
     "half an": 0.5,
 }
 _TIME_AT = re.compile(r"\b(?:at|@|by)\s+\d")
+_ANOTHER_CHANGE = re.compile(r"\b(?:sold out|out of|back on|is back|are back|\$?\d+\.\d\d)(?!\w)")
+_86 = re.compile(r"\b86(?:'?d|ed)?\b")
 
 
 # A closure's end told as the news ("emergency over", "all clear", "back open"): never read as closing.
@@ -91,6 +93,8 @@ def emergency(clause: str, ctx: Context) -> Outcome:
         if _VERB_RE.search(head) is None:
             return None
     reason = _without_asides(reason)  # "closed today, hi": a greeting is no reason to close
+    if reason and (_86.search(reason) or _ANOTHER_CHANGE.search(reason) and names_menu_word(ctx.resolver, reason)):
+        return None  # "closing now, 86 the pie": a change of its own, not the reason
     until_match = _UNTIL.search(head) or _UNTIL.search(reason)
     if until_match and until_match.string is reason:
         reason = (reason[: until_match.start()] + " " + reason[until_match.end() :]).strip(" ,.-")

@@ -43,6 +43,7 @@ _KW_RE = re.compile(
 _FILLER = frozenset(
     """
     we we're were we'll well i are is be will 'll our the hours hour hrs schedule now from on at @ starting but
+    all whole entire
     going forward every each this for to til till until and also new early late up only just gonna going
     diner restaurant kitchen shop place doors of a an it its it's that normal regular usual same
     change changing update set make move push shift let's lets do get please pls instead then by around
@@ -57,6 +58,7 @@ _RANGE_HINT = re.compile(r"[-~>]|\b(?:to|till|til|until|thru|through)\b")
 _EARLY_LATE = re.compile(r"\b(?:early|earlier|late|later|at|by|till|until)\b")
 _CLAUSE_BREAK = re.compile(r",|;|\band\b|\bbut\b")
 _INSTEAD = re.compile(r"\s*\b(?:instead of|rather than|not at|not)\s+(?:" + TIME_RE.pattern + r")")
+_REOPENS = re.compile(r"\b(?:re-?open\w*|open(?:ing)? (?:again|back)|back open)\b")
 _UNTIL_RE = re.compile(r"\b(?:until|till|til)\b")
 _CLOSED_AT_RE = re.compile(r"\bclosed\s+(?:at|by|@)\s*\d")
 _UNTIL_BEFORE = re.compile(r"(?:till|til|until|to|thru|through)\s*$")
@@ -129,7 +131,8 @@ def hours(clause: str, ctx: Context) -> Outcome:
             return None
         value, times = found
     if value is None:
-        if ("closed" in kinds or ("close" in kinds and not _EARLY_LATE.search(clause))) and days:
+        closes = "closed" in kinds or ("close" in kinds and not _EARLY_LATE.search(clause))
+        if closes and days and not _REOPENS.search(clause):  # "closing now, reopen tomorrow" closes no day
             value = "closed"  # "closed mondays"; "close mondays" (no time) means the same
             once = _weekly_or_once(clause, days, spans, ctx)
             if once is not None:

@@ -1,0 +1,60 @@
+"""Closures told as stories: the cause, the closing, and when the diner is back (or that nobody knows)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.hours.reading import LUNCH, read
+
+TODAY, TOMORROW = "2026-10-13", "2026-10-14"  # Tuesday; Wednesday opens at 6
+
+
+def _closure(commands: list[dict]) -> dict | None:
+    return commands[0]["value"] if len(commands) == 1 and commands[0]["action"] == "close_emergency" else None
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("freezer quit on us we're closing now", None),
+        ("dishwasher flooded the floor we gotta close up back at 3", f"{TODAY}T15:00:00-04:00"),
+        ("closing now, no power. back tomorrow at 7", f"{TOMORROW}T07:00:00-04:00"),
+        ("shutting down, the hood fan died. back tmrw 6", f"{TOMORROW}T06:00:00-04:00"),
+        ("we have to close, grill caught fire. no idea when we reopen", None),
+        ("lost power so we're closing till it comes back", None),
+        ("the cook quit we're closing now reopen tomorrow regular time", f"{TOMORROW}T06:00:00-04:00"),
+        ("close us down the sewer backed up", None),
+        ("ok boss says close up now back at half past two", f"{TODAY}T14:30:00-04:00"),
+    ],
+)
+def test_a_closure_story_closes_until_the_return_it_names(text, until):
+    commands, asked = read(text, LUNCH)
+    found = _closure(commands)
+    assert found is not None, commands
+    assert found["until"] == until
+    assert not asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last time the fridge died we closed for the day",
+        "thinking about closing early today",
+        "should we close now?",
+        "if the snow gets worse we're closing",
+        "we're not closing today",
+        "i wish we could close right now",
+        "the closing shift is short today",
+        "we closed the deal on the new freezer",
+        "our waitress closed out her tab",
+        "closing now, 86 the meatloaf",  # a change of its own (an item not on this menu): never dropped
+    ],
+)
+def test_no_closure_where_the_story_holds_none(text):
+    commands, _ = read(text, LUNCH)
+    assert _closure(commands) is None
+
+
+def test_a_closure_story_with_another_day_is_that_days_hours():
+    commands, _ = read("tomorrow we're closed all day for inventory", LUNCH)
+    assert commands == [{"action": "change_hours", "target": [TOMORROW], "value": "closed"}]
