@@ -91,14 +91,19 @@ def closure_story(text: str, ctx: Context) -> CloseEmergency | None:
         return None
     if any(day != ctx.today.isoformat() for day in days):
         return None  # "tomorrow we're closed all day": that day's hours
-    if _PRICE.search(rest) or (_ITEM_CHANGE.search(rest) and names_menu_word(ctx.resolver, rest)):
-        return None  # "closing early, 86 the pie": another change beside the closing
+    if holds_item_change(rest, ctx):
+        return None  # "closing now, 86 the pie": another change beside the closing
     try:
         until = _until(back, till, text, ctx)
     except WhenError:
         return None
     reason = _reason(text[: closing.start()])
     return CloseEmergency(value=EmergencyValue(until=until, reason=reason))
+
+
+def holds_item_change(text: str, ctx: Context) -> bool:
+    """Whether `text` may change an item: an 86 or a price, or a menu word beside a sold-out or back cue."""
+    return bool(_PRICE.search(text) or (_ITEM_CHANGE.search(text) and names_menu_word(ctx.resolver, text)))
 
 
 def _until(back: re.Match[str] | None, till: re.Match[str] | None, text: str, ctx: Context) -> datetime | None:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from diner_agent.commands.apply import ApplyError, new_hours
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.grammar.hours_story import with_reason
 from diner_agent.commands.grammar.meridiem import settle
 from diner_agent.commands.model import ChangeHours, HoursValue
 from diner_agent.commands.replies import day_label
@@ -59,6 +60,7 @@ _EARLY_LATE = re.compile(r"\b(?:early|earlier|late|later|at|by|till|until)\b")
 _CLAUSE_BREAK = re.compile(r",|;|\band\b|\bbut\b")
 _INSTEAD = re.compile(r"\s*\b(?:instead of|rather than|not at|not)\s+(?:" + TIME_RE.pattern + r")")
 _REOPENS = re.compile(r"\b(?:re-?open\w*|open(?:ing)? (?:again|back)|back open)\b")
+_CLOSING_TILL = re.compile(r"\b(?:closing|shutting|shut|close)\s+(?:down\s+|up\s+)?(?:till|til|until)\b")
 _UNTIL_RE = re.compile(r"\b(?:until|till|til)\b")
 _CLOSED_AT_RE = re.compile(r"\bclosed\s+(?:at|by|@)\s*\d")
 _UNTIL_BEFORE = re.compile(r"(?:till|til|until|to|thru|through)\s*$")
@@ -70,6 +72,14 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def hours(clause: str, ctx: Context) -> Outcome:
+    """An hours change, read whole or with its reason after it ("closed sat the 25th for the fair")."""
+    found = _hours(clause, ctx)
+    if isinstance(found, Reading) or not _KW_RE.search(clause):
+        return found
+    return with_reason(clause, ctx, _hours) or found
+
+
+def _hours(clause: str, ctx: Context) -> Outcome:
     if " but " in clause or " except " in clause:
         clause = _every_day_but(clause, ctx)
     if "instead" in clause or "rather" in clause or " not " in clause:
@@ -79,8 +89,8 @@ def hours(clause: str, ctx: Context) -> Outcome:
         return None  # no hours word, and no time range with a day ("thursday 6-14")
     if "," in clause and not _days_lead_into_times(clause, ctx):
         return None
-    if _UNTIL_RE.search(clause) and any(k.lastgroup == "closed" for k in keywords):
-        return None  # "closed until monday" is an emergency closure
+    if _UNTIL_RE.search(clause) and any(k.lastgroup == "closed" for k in keywords) or _CLOSING_TILL.search(clause):
+        return None  # "closed until monday", "closing till noon": an emergency closure
     try:
         days, spans = find_days(clause, ctx.today)
     except WhenError as exc:

@@ -60,7 +60,7 @@ def _close_choice(t: ClockTime, opens: int, closes: int, clause: str, dated: boo
     if _MORNING.search(clause):
         return am if not wrapped else None
     if _LATE.search(clause):
-        after = [x for x in (am, pm) if x > closes]
+        after = [x for x in (am, pm) if x >= closes]  # (the usual close itself: no later one is meant)
         return min(after) if after else None
     if _NIGHT.search(clause):
         evening = [x for x in (am, pm) if x >= 17 * 60]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from diner_agent.commands.grammar.common import Context, Outcome, Reading
+from diner_agent.commands.grammar.hours_story import PART_OF_DAY
 from diner_agent.commands.grammar.marks import neutral
 
 _ENDS_TIME = re.compile(
@@ -32,7 +33,8 @@ def without_story(sentence: str, ctx: Context, read: Callable[[str, Context], Ou
     for cut in range(len(words) - 1, 1, -1):  # the longest command first
         head, tail = " ".join(words[:cut]), " ".join(words[cut:])
         attached = words[cut] in _ATTACHED or words[cut - 1] in _ATTACHED
-        if _ENDS_TIME.search(head.rstrip(",.!")) and not attached and neutral(tail, ctx):
+        meal = PART_OF_DAY.match(tail) is not None  # "closed tomorrow | for lunch": a break, not a story
+        if _ENDS_TIME.search(head.rstrip(",.!")) and not attached and not meal and neutral(tail, ctx):
             found = read(head.rstrip(" ,.!"), ctx)
             if isinstance(found, Reading):
                 return found

@@ -65,7 +65,8 @@ ENGLISH = Lexicon(
     conditional_exempt=("lmk if", "let me know if", "see if", "not sure if", "idk if", "wondering if", "ask if",
         "check if", "no idea when", "idk when", "not sure when", "dunno when", "know when", "tell me when",
         "let you know when"),
-    conditionals=("if", "unless", "in case", "once", "whenever", "as soon as", "when", "might", "may", "maybe"),
+    conditionals=("if", "unless", "in case", "once", "whenever", "as soon as", "when", "might", "may", "maybe",
+        "probably", "possibly", "perhaps", "thinking", "considering"),
     wishes=(
         "wish", "wished", "used to", "use to", "remember when", "back when", "would be nice",
         "would've been nice", "if only", "imagine if", "miss when", "those were the days", "back in the day",
