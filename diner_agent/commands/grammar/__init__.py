@@ -112,6 +112,8 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
                 continue
             assembly.leave(chunk, "proposed")
             outcome = guess
+        elif outcome.ask:
+            assembly.leave(chunk, "proposed")  # read whole, but for later: asked first
         assembly.add(outcome)
         previous = outcome
     result = assembly.result()
@@ -212,7 +214,10 @@ def _cover(atoms: list[str], clause, asides: list[bool] | None) -> Reading | Non
             fuzzy = sum(1 for m in head.matches if not m.certain)
             score = (tail[0][0] + fuzzy, tail[0][1], tail[0][2] + 1)
             if solved[i] is None or score < solved[i][0]:  # type: ignore[index]
-                solved[i] = (score, Reading(head.commands + tail[1].commands, head.matches + tail[1].matches))
+                both = Reading(
+                    head.commands + tail[1].commands, head.matches + tail[1].matches, head.ask or tail[1].ask
+                )
+                solved[i] = (score, both)
     best = solved[0]
     return best[1] if best is not None and best[1].commands else None
 

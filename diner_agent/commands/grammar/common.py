@@ -33,10 +33,12 @@ class Context:
 
 @dataclass(frozen=True)
 class Reading:
-    """A clause read completely: commands ready to apply, and whether any item match was fuzzy."""
+    """A clause read completely: commands ready to apply, and whether any item match was fuzzy. `ask`: read
+    whole, but meant for later than now ("starting next week we open at 6"): asked before it is applied."""
 
     commands: tuple[Command, ...]
     matches: tuple[Match, ...] = ()
+    ask: bool = False
 
     @property
     def fuzzy(self) -> bool:

@@ -7,10 +7,11 @@ are picked out wherever they are; the clause is an hours change only if every ot
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from diner_agent.commands.apply import ApplyError, new_hours
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
+from diner_agent.commands.grammar.hours_forms import LATER, THREE_DIGITS, said_as_hmm, weekly_or_once
 from diner_agent.commands.grammar.hours_story import with_reason
 from diner_agent.commands.grammar.meridiem import settle
 from diner_agent.commands.model import ChangeHours, HoursValue
@@ -59,6 +60,7 @@ _RANGE_HINT = re.compile(r"[-~>]|\b(?:to|till|til|until|thru|through)\b")
 _EARLY_LATE = re.compile(r"\b(?:early|earlier|late|later|at|by|till|until)\b")
 _CLAUSE_BREAK = re.compile(r",|;|\band\b|\bbut\b")
 _INSTEAD = re.compile(r"\s*\b(?:instead of|rather than|not at|not)\s+(?:" + TIME_RE.pattern + r")")
+_MILITARY = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 _REOPENS = re.compile(r"\b(?:re-?open\w*|open(?:ing)? (?:again|back)|back open)\b")
 _CLOSING_TILL = re.compile(r"\b(?:closing|shutting|shut|close)\s+(?:down\s+|up\s+)?(?:till|til|until)\b")
 _UNTIL_RE = re.compile(r"\b(?:until|till|til)\b")
@@ -82,6 +84,11 @@ def hours(clause: str, ctx: Context) -> Outcome:
 def _hours(clause: str, ctx: Context) -> Outcome:
     if " but " in clause or " except " in clause:
         clause = _every_day_but(clause, ctx)
+    if THREE_DIGITS.search(clause):
+        clause = THREE_DIGITS.sub(said_as_hmm, clause)
+    later = LATER.search(clause)  # "starting next week we open at 6": read, but asked (it is not for now)
+    if later is not None:
+        clause = _blank(clause, later.start(), later.end())
     if "instead" in clause or "rather" in clause or " not " in clause:
         clause = _INSTEAD.sub("", clause)  # "close at 2 tomorrow instead of 9": the old time is only a reminder
     keywords = list(_KW_RE.finditer(clause))
@@ -111,7 +118,7 @@ def _hours(clause: str, ctx: Context) -> Outcome:
             value = HoursValue(open=hhmm(start), close=hhmm(end))
         for m in TIME_RE.finditer(rest):
             token = m.group(0).strip()
-            if token.isdigit() and int(token) > 24:
+            if token.isdigit() and int(token) > 24 and not _MILITARY.fullmatch(token):
                 return None  # "86 crab cakes, close at 2": 86 is no time; let the clauses split
             singles.append((m, read_time(token)))
         for m, _ in singles:
@@ -144,7 +151,7 @@ def _hours(clause: str, ctx: Context) -> Outcome:
         closes = "closed" in kinds or ("close" in kinds and not _EARLY_LATE.search(clause))
         if closes and days and not _REOPENS.search(clause):  # "closing now, reopen tomorrow" closes no day
             value = "closed"  # "closed mondays"; "close mondays" (no time) means the same
-            once = _weekly_or_once(clause, days, spans, ctx)
+            once = weekly_or_once(clause, days, spans, ctx)
             if once is not None:
                 return once
         elif ("open" in kinds or "close" in kinds) and (days or "early" in clause or "late" in clause):
@@ -165,7 +172,7 @@ def _hours(clause: str, ctx: Context) -> Outcome:
     checked = _check(settled, ctx)
     if isinstance(checked, Problem):
         return checked
-    return Reading((settled,))
+    return Reading((settled,), ask=later is not None)
 
 
 _EXCEPT = re.compile(
@@ -182,32 +189,6 @@ def _every_day_but(clause: str, ctx: Context) -> str:
     keys, _ = find_days(m.group("days"), ctx.today)
     left = [d for d in WEEKDAYS if d not in keys]
     return clause[: m.start()] + " ".join(left) + clause[m.end() :]
-
-
-_PLURAL_DAY = re.compile(r"days\b|\b(?:every|each|all|weekly|on)\b")
-_FOR_GOOD = re.compile(
-    r"\b(?:now|from now on|going forward|anymore|starting|effective|until further|for the (?:winter|summer|season))\b"
-)
-
-
-def _weekly_or_once(clause: str, days: list[str], spans: list[tuple[int, int]], ctx: Context) -> Problem | None:
-    """ "closed sunday", told as news, is this Sunday as often as every Sunday: asked. A timetable line
-    ("sun closed"), a plural ("closed sundays"), "on sunday" or a lasting change ("closed monday from now
-    on") is weekly."""
-    if len(days) != 1 or len(days[0]) != 3 or len(spans) != 1:
-        return None
-    start, end = spans[0]
-    said = clause[start:end]
-    if _PLURAL_DAY.search(said) or _FOR_GOOD.search(clause) or not _KW_RE.search(clause[:start]):
-        return None
-    coming = ctx.today + timedelta(days=(WEEKDAYS.index(days[0]) - ctx.today.weekday()) % 7)
-    name = coming.strftime("%A")
-    return Problem(
-        f"Every {name}, or only this {name} ({coming.strftime('%b')} {coming.day})? Say 'closed {name.lower()}s' "
-        f"or 'closed this {name.lower()}'. Nothing changed.",
-        3,
-        "ambiguous",
-    )
 
 
 def _one_day_lead(clause: str, spans: list[tuple[int, int]]) -> bool:

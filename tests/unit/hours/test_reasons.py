@@ -28,7 +28,6 @@ def test_a_reason_after_an_hours_change_is_set_aside(text, expected):
     [
         "possibly closed the 21st, will let you know",
         "thinking we close at 2 on mondays, what do you think",
-        "closed wednesdays starting next month",
         "the counter stays open till 3 for coffee",
         "closing till noon to restock",  # a closure until noon, never today's close moved to noon
     ],
@@ -42,3 +41,25 @@ def test_a_meal_after_closed_is_no_reason():
     """ "closed tomorrow for lunch" is a break at lunch, not the whole day closed."""
     commands, _ = read("closed tomorrow for lunch", LUNCH)
     assert commands != [closed(["2026-10-14"])]
+
+
+@pytest.mark.parametrize(
+    "text", ["closed wednesdays starting next month", "starting next week we open at 7 am monday thru friday"]
+)
+def test_a_change_told_for_later_is_asked(text):
+    """The hours change now; a change meant from next week is offered, never applied without a YES."""
+    commands, asked = read(text, LUNCH)
+    assert commands and asked
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("new hours monday to thursday 530 to 11", hours(["mon", "tue", "wed", "thu"], "05:30", "23:00")),
+        ("close @ 230 today", hours(["2026-10-13"], None, "14:30")),
+        ("close at 1330 today", hours(["2026-10-13"], None, "13:30")),
+    ],
+)
+def test_times_said_as_digits_only(text, expected):
+    commands, _ = read(text, LUNCH)
+    assert commands == [expected]

@@ -27,3 +27,16 @@ def test_closed_with_a_bare_weekday_told_as_news_is_asked():
     """ "closed saturday" is this Saturday as often as every Saturday: asked, naming the date."""
     commands, _ = read("closed saturday", LUNCH)
     assert commands == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("saturday hours are now seven to two", [hours(["sat"], "07:00", "14:00")]),
+        ("open eight to two on sundays", [hours(["sun"], "08:00", "14:00")]),
+        ("mon thru thu six a m to nine p m", [hours(["mon", "tue", "wed", "thu"], "06:00", "21:00")]),
+    ],
+)
+def test_spoken_ranges(text, expected):
+    commands, _ = read(text, LUNCH)
+    assert commands == expected
