@@ -34,6 +34,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 
 DAY_ATOM = (
     r"(?:(?P<rel>this|next|coming|this coming)\s+)?(?P<wd>" + WEEKDAY_RE + r")(?:\s+(?P<only>only))?\b"
+    r"|(?P<wkend>this (?:coming )?weekend)\b"
     r"|(?P<group>week ?days?|weekends?|wknds?|wkends?|every ?day|each day|daily|all week|7 days(?: a week)?|m-f|"
     r"seven days(?: a week)?)\b"
     r"|(?P<today>today|tonight|tonite|this evening|this morning|this afternoon|tday|2day)\b"
@@ -88,6 +89,10 @@ def _atom(match: re.Match[str], today: date) -> DayAtom:
             day = _next_weekday(today, key, strictly_after=g["rel"] == "next")
             return DayAtom(*span, (day.isoformat(),), None)
         return DayAtom(*span, (key,), key)
+    if g["wkend"]:  # "this weekend": the coming Saturday and Sunday (today, on a Sunday)
+        saturday = _next_weekday(today, "sat", strictly_after=False)
+        days = (today,) if today.weekday() == 6 else (saturday, saturday + timedelta(days=1))
+        return DayAtom(*span, tuple(d.isoformat() for d in days), None)
     if g["group"]:
         word = g["group"]
         if (word.startswith("week") and "end" not in word) or word == "m-f":

@@ -12,13 +12,14 @@ proposed reading from its entities and cue words, or is left unread; both make t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 
 from diner_agent.commands.channel_text import plain
 from diner_agent.commands.grammar.assembly import ASK_FIRST, Assembly, GrammarResult, Unread
 from diner_agent.commands.grammar.availability import availability
 from diner_agent.commands.grammar.carry import carry, refer_back
-from diner_agent.commands.grammar.closure_story import closure_story
+from diner_agent.commands.grammar.closure_story import closure_story, with_return
 from diner_agent.commands.grammar.closures import emergency, reopen
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.hours import hours
@@ -119,6 +120,8 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
     result = assembly.result()
     if (not result.commands or result.incomplete) and (story := closure_story(norm, ctx)) is not None:
         return GrammarResult(commands=(story,))  # "fridge died we're closing, back tmrw at 6": read whole
+    if len(result.commands) == 2:
+        result = replace(result, commands=with_return(result.commands, ctx), matches=result.matches)
     return result
 
 

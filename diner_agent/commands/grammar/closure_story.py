@@ -20,7 +20,7 @@ from datetime import datetime, time, timedelta
 from diner_agent.commands.grammar.common import Context, names_menu_word
 from diner_agent.commands.grammar.marks import conditional, negated, wish
 from diner_agent.commands.grammar.until import clock_today, first_opening_from
-from diner_agent.commands.model import CloseEmergency, EmergencyValue
+from diner_agent.commands.model import ChangeHours, CloseEmergency, Command, EmergencyValue, HoursValue
 from diner_agent.commands.when import TIME, WhenError, find_days, opening, read_time
 
 # A closing verb, and what may follow it: "the closing shift", "closed out her tab" are no closing.
@@ -37,12 +37,18 @@ _CLOSING = re.compile(
 _NOW = re.compile(
     r"\b(?:now|right now|immediately|asap|right away|for now|for the (?:rest of the )?day|"
     r"rest of (?:the )?(?:day|today)|for today|today|the whole day|all day|gotta|got to|have to|need to|must|"
-    r"till|til|until|shut(?:ting)? down|close (?:up|down|us down|the place)|closing (?:up|down))\b"
+    r"till|til|until|for (?:about |around |like )?(?:an?|one|two|three|\d+|a couple(?: of)?|a few) "
+    r"(?:hours?|hrs?|minutes?|mins?)|"
+    r"shut(?:ting)? down|close (?:up|down|us down|the place)|closing (?:up|down))\b"
 )
 # An hours change, not a closure: a closing time, or closing early or late.
 _HOURS_FORM = re.compile(
     r"\bclos\w*\s+(?:today\s+|tonight\s+)?(?:at|@|by|around)\s*\d|\b(?:early|earlier|late|later)\b|"
     r"\b(?:open|opening)\s+at\s*\d"
+)
+# "we shouldn't have to close", "we don't have to close" (a negation "have" exempts elsewhere: sold out).
+_NOT_CLOSING = re.compile(
+    r"\b(?:shouldn'?t|won'?t|don'?t|doesn'?t|didn'?t|not|never|no need to)\b(?:\s+\w+){0,3}\s+clos"
 )
 _HEDGE = re.compile(
     r"\b(?:thinking|considering|planning|probably|possibly|almost|should we|can we|could we|do we|are we|"
@@ -75,7 +81,7 @@ def closure_story(text: str, ctx: Context) -> CloseEmergency | None:
     """The closure a story tells, or None when the text is not one (see the module docstring)."""
     if len(text.split()) > _MAX_WORDS or _HEDGE.search(text) or _HOURS_FORM.search(text):
         return None
-    if negated(text) or conditional(text) or wish(text):
+    if negated(text) or conditional(text) or wish(text) or _NOT_CLOSING.search(text):
         return None
     closing = _CLOSING.search(text)
     if closing is None or not (_NOW.search(closing.group(0)) or _NOW.search(text, closing.end())):
@@ -99,6 +105,31 @@ def closure_story(text: str, ctx: Context) -> CloseEmergency | None:
         return None
     reason = _reason(text[: closing.start()])
     return CloseEmergency(value=EmergencyValue(until=until, reason=reason))
+
+
+def with_return(commands: tuple[Command, ...], ctx: Context) -> tuple[Command, ...]:
+    """A closure today and, beside it, tomorrow's opening time ("we're shut for today ... open tmrw 6") is
+    one closure until then: the opening is when it ends, not a change of tomorrow's hours."""
+    closures = [c for c in commands if isinstance(c, CloseEmergency)]
+    tomorrow = (ctx.today + timedelta(days=1)).isoformat()
+    opens = [
+        c
+        for c in commands
+        if isinstance(c, ChangeHours)
+        and c.target == [tomorrow]
+        and isinstance(c.value, HoursValue)
+        and c.value.open
+        and c.value.close is None
+    ]
+    if len(closures) != 1 or len(opens) != 1 or len(commands) != 2:
+        return commands
+    closure, opening_ = closures[0], opens[0]
+    ends = closure.value.until
+    if ends is not None and ends.astimezone(ctx.tz).date() > ctx.today + timedelta(days=1):
+        return commands
+    hour, minute = map(int, opening_.value.open.split(":"))
+    until = datetime.combine(ctx.today + timedelta(days=1), time(hour, minute), ctx.tz)
+    return (CloseEmergency(value=EmergencyValue(until=until, reason=closure.value.reason)),)
 
 
 def holds_item_change(text: str, ctx: Context) -> bool:

@@ -68,6 +68,7 @@ _NUMBERS = {
     "half a": 0.5,
     "half an": 0.5,
 }
+_NOT_CLOSING = re.compile(r"\b(?:shouldn'?t|won'?t|don'?t|doesn'?t|didn'?t|not|never|no need to|no reason to)\b")
 _TIME_AT = re.compile(r"\b(?:at|@|by)\s+\d")
 _ANOTHER_CHANGE = re.compile(r"\b(?:sold out|out of|back on|is back|are back|\$?\d+\.\d\d)(?!\w)")
 _86 = re.compile(r"\b86(?:'?d|ed)?\b")
@@ -83,8 +84,8 @@ _ENDED = re.compile(
 
 def emergency(clause: str, ctx: Context) -> Outcome:
     verb = _VERB_RE.search(clause)
-    if verb is None or _ENDED.search(clause):
-        return None
+    if verb is None or _ENDED.search(clause) or _NOT_CLOSING.search(clause[: verb.start()]):
+        return None  # "we shouldn't have to close for the storm": no closing at all
     strong = "emergency" in clause or bool(_SHUT_DOWN_RE.search(clause))
     parts = _SEPARATOR.split(clause, maxsplit=1)
     head, reason = parts[0], (parts[1] if len(parts) > 1 else "")
@@ -98,8 +99,8 @@ def emergency(clause: str, ctx: Context) -> Outcome:
     until_match = _UNTIL.search(head) or _UNTIL.search(reason)
     if until_match and until_match.string is reason:
         reason = (reason[: until_match.start()] + " " + reason[until_match.end() :]).strip(" ,.-")
-    if _TIME_AT.search(head) and not until_match:
-        return None  # "close at 3 today" is an hours change
+    if _TIME_AT.search(head) and (not until_match or until_match.group("eod")):
+        return None  # "close at 3 today", "tonight we're shutting down at nine": an hours change
     rest = head
     if until_match and until_match.string is head:
         rest = head[: until_match.start()] + " " + head[until_match.end() :]

@@ -11,7 +11,16 @@ from datetime import date
 
 from diner_agent.commands.apply import ApplyError, new_hours
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
-from diner_agent.commands.grammar.hours_forms import LATER, THREE_DIGITS, said_as_hmm, weekly_or_once
+from diner_agent.commands.grammar.hours_forms import (
+    LATER,
+    ONE_OFF,
+    STARTING_NOW,
+    THREE_DIGITS,
+    WEEKEND_SCOPE,
+    said_as_hmm,
+    to_coming_dates,
+    weekly_or_once,
+)
 from diner_agent.commands.grammar.hours_story import with_reason
 from diner_agent.commands.grammar.meridiem import settle
 from diner_agent.commands.model import ChangeHours, HoursValue
@@ -45,7 +54,7 @@ _KW_RE = re.compile(
 _FILLER = frozenset(
     """
     we we're were we'll well i are is be will 'll our the hours hour hrs schedule now from on at @ starting but
-    all whole entire
+    all whole entire down
     going forward every each this for to til till until and also new early late up only just gonna going
     diner restaurant kitchen shop place doors of a an it its it's that normal regular usual same
     change changing update set make move push shift let's lets do get please pls instead then by around
@@ -63,10 +72,16 @@ _INSTEAD = re.compile(r"\s*\b(?:instead of|rather than|not at|not)\s+(?:" + TIME
 _MILITARY = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 _REOPENS = re.compile(r"\b(?:re-?open\w*|open(?:ing)? (?:again|back)|back open)\b")
 _CLOSING_TILL = re.compile(r"\b(?:closing|shutting|shut|close)\s+(?:down\s+|up\s+)?(?:till|til|until)\b")
+_BACK_AT = re.compile(r"\bclos\w*\b.*\b(?:back|reopen\w*)\s+(?:at|by|around|in)\b")
 _UNTIL_RE = re.compile(r"\b(?:until|till|til)\b")
 _CLOSED_AT_RE = re.compile(r"\bclosed\s+(?:at|by|@)\s*\d")
 _UNTIL_BEFORE = re.compile(r"(?:till|til|until|to|thru|through)\s*$")
 _FROM_BEFORE = re.compile(r"(?:from|at|@|by)\s*$")
+
+
+def _weekend(clause: str) -> tuple[int, int]:
+    found = re.search(r"\bthis (?:coming )?weekend\b", clause)
+    return found.span() if found else (0, 0)
 
 
 def _blank(text: str, start: int, end: int) -> str:
@@ -89,6 +104,13 @@ def _hours(clause: str, ctx: Context) -> Outcome:
     later = LATER.search(clause)  # "starting next week we open at 6": read, but asked (it is not for now)
     if later is not None:
         clause = _blank(clause, later.start(), later.end())
+    now = STARTING_NOW.search(clause)  # "starting this week we open at 6": from now on
+    if now is not None:
+        clause = _blank(clause, now.start(), now.end())
+    once = ONE_OFF.search(clause) or WEEKEND_SCOPE.search(clause)  # "sun 7-1 this week only": that Sunday
+    scoped = once is not None and "weekend" in once.group(0)
+    if once is not None:
+        clause = _blank(clause, *(once.span() if not scoped else _weekend(clause)))
     if "instead" in clause or "rather" in clause or " not " in clause:
         clause = _INSTEAD.sub("", clause)  # "close at 2 tomorrow instead of 9": the old time is only a reminder
     keywords = list(_KW_RE.finditer(clause))
@@ -96,8 +118,9 @@ def _hours(clause: str, ctx: Context) -> Outcome:
         return None  # no hours word, and no time range with a day ("thursday 6-14")
     if "," in clause and not _days_lead_into_times(clause, ctx):
         return None
-    if _UNTIL_RE.search(clause) and any(k.lastgroup == "closed" for k in keywords) or _CLOSING_TILL.search(clause):
-        return None  # "closed until monday", "closing till noon": an emergency closure
+    closure = _CLOSING_TILL.search(clause) or _BACK_AT.search(clause)
+    if _UNTIL_RE.search(clause) and any(k.lastgroup == "closed" for k in keywords) or closure:
+        return None  # "closed until monday", "closing till noon", "closing, back at 2": a closure
     try:
         days, spans = find_days(clause, ctx.today)
     except WhenError as exc:
@@ -166,13 +189,14 @@ def _hours(clause: str, ctx: Context) -> Outcome:
         return None  # "closed 2-4" (a break) is not something the grammar changes
     if not days:
         days = [ctx.today.isoformat()]
-    settled = settle(ChangeHours(target=days, value=value), times, clause, ctx)
+    command = ChangeHours(target=days, value=value)
+    settled = settle(to_coming_dates(command, clause, ctx.today) if once else command, times, clause, ctx)
     if isinstance(settled, Problem):
         return settled
     checked = _check(settled, ctx)
     if isinstance(checked, Problem):
         return checked
-    return Reading((settled,), ask=later is not None)
+    return Reading((settled,), ask=later is not None or scoped)
 
 
 _EXCEPT = re.compile(

@@ -5,10 +5,11 @@ told for later ("starting next week ..."), and a bare weekday told as news ("clo
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from diner_agent.commands.grammar.common import Context, Problem
-from diner_agent.commands.when import WEEKDAYS
+from diner_agent.commands.model import ChangeHours
+from diner_agent.commands.when import MONTH_RE, WEEKDAYS
 
 THREE_DIGITS = re.compile(r"(?<![\d$.,:])([1-9])([0-5]\d)(?![\d.,:%$])")
 _TIME_BEFORE = re.compile(r"(?:\bat|@|\bfrom|\bto|\btill|\btil|\buntil|-)\s*$")
@@ -24,9 +25,38 @@ def said_as_hmm(m: re.Match[str]) -> str:
 
 
 LATER = re.compile(
-    r"\b(?:starting|beginning|effective|from|as of|after)\s+(?:next|the next|this coming|the first of|the 1st of)\s+"
-    r"(?:week|month|year|season|\w+day|[a-z]{3,9})\b"
+    r"\b(?:starting|beginning|effective|from|as of|after)\s+(?:(?:next|the next|this coming|the first of|the 1st of)\s+"
+    r"(?:week|month|year|season|\w+day|[a-z]{3,9})\b|(?:"
+    + MONTH_RE
+    + r")\s+\d{1,2}(?:st|nd|rd|th)?\b|\d{1,2}/\d{1,2}\b)"
 )
+# A weekly change said to start now: the words only say when, and it is now.
+STARTING_NOW = re.compile(
+    r"\b(?:starting|beginning|effective|as of)\s+(?:this (?:weekend|week|month)|today|now)\b"
+    r"|\bfrom this (?:week|month)\b"
+)
+# "this weekend: sat 7-2, sun 8-2": the weekend names the dates of the weekdays beside it (asked, since the
+# clauses after it may not say so again).
+WEEKEND_SCOPE = re.compile(
+    r"\bthis (?:coming )?weekend\b(?=.*\b(?:sat|sun)[a-z]*\b)|\b(?:sat|sun)[a-z]*\b.*\bthis weekend\b"
+)
+# Said of one week only: a weekday in it is that date ("sun 7-1 this week only").
+ONE_OFF = re.compile(r"\b(?:this week only|only this week|just this week|this week|this time only|just this once)\b")
+_SINGULAR_DAY = re.compile(r"\b(?:every|each|all)\b|days\b")
+
+
+def to_coming_dates(cmd: ChangeHours, clause: str, today: date) -> ChangeHours:
+    """`cmd` with its weekdays as the coming dates, when the clause names them in the singular: a change
+    told with an event's reason ("close at 3 on wednesday for inventory") or for this week only is
+    that day's, not every week's. A plural or "every" keeps them weekly."""
+    if _SINGULAR_DAY.search(clause) or not any(len(key) == 3 for key in cmd.target):
+        return cmd
+    coming = [
+        (today + timedelta(days=(WEEKDAYS.index(key) - today.weekday()) % 7)).isoformat() if len(key) == 3 else key
+        for key in cmd.target
+    ]
+    return ChangeHours(target=list(dict.fromkeys(coming)), value=cmd.value)
+
 
 _HOURS_WORD = re.compile(r"\b(?:clos\w*|open\w*|shut\w*|off)\b")
 _PLURAL_DAY = re.compile(r"days\b|\b(?:every|each|all|weekly|on)\b")

@@ -18,7 +18,9 @@ from collections.abc import Callable
 
 from diner_agent.commands.grammar.closure_story import holds_item_change
 from diner_agent.commands.grammar.common import Context, Outcome, Reading, names_menu_word
+from diner_agent.commands.grammar.hours_forms import to_coming_dates
 from diner_agent.commands.grammar.marks import conditional, negated, wish
+from diner_agent.commands.model import ChangeHours
 from diner_agent.commands.when import TIME_RE, WhenError, find_days
 
 _HOURS_WORD = re.compile(
@@ -32,12 +34,13 @@ _NOT_HOURS = re.compile(
     r"\?|\b(?:thinking|considering|planning|probably|possibly|maybe|might|what do (?:you|u|y'?all) think|thoughts|"
     r"back|reopen\w*|again)\b|\bclos\w*\s+(?:\w+\s+)?(?:till|til|until)\b"
 )
-_PURPOSE = re.compile(r"^(?:for|because|cause|cuz|bc|since|so|as|due to|thanks to)\b")
+_PURPOSE = re.compile(r"^(?:for|because|cause|cuz|bc|since|so|as|due to|thanks to)\b|^\(")
 # "closed tomorrow for lunch" is a break, not a reason: a meal or a part of the day changes the hours.
 PART_OF_DAY = re.compile(
     r"^for (?:the )?(?:breakfast|brunch|lunch|dinner|supper|morning|afternoon|evening|night|rest|day|week|weekend|"
     r"holidays?|season|winter|summer|month|good)\b"
 )
+_OPENS_A_PHRASE = frozenset("for the a an to of because so since and my our his her their due cause cuz bc as".split())
 _MAX_WORDS = 30
 
 
@@ -68,11 +71,19 @@ def with_reason(clause: str, ctx: Context, hours: Callable[[str, Context], Outco
     except WhenError:
         return None
     for cut in range(len(words) - 1, 1, -1):  # the longest clause first
-        if PART_OF_DAY.match(" ".join(words[cut - 1 :])):
-            continue  # "closed tomorrow for | lunch"
+        if words[cut - 1] in _OPENS_A_PHRASE:
+            continue  # "closed tomorrow for | lunch": the tail starts with its phrase's first word
         if not _reason(" ".join(words[cut:]), ctx) or find_days(" ".join(words[:cut]), ctx.today)[0] != days:
             continue  # (a cut inside a day's name, "for the new | year", changes the day)
-        found = hours(" ".join(words[:cut]).strip(" ,.;:!-("), ctx)
-        if isinstance(found, Reading):
+        head = " ".join(words[:cut]).strip(" ,.;:!-(")
+        found = hours(head, ctx)
+        purpose = _PURPOSE.match(" ".join(words[cut:])) or _PURPOSE.match(" ".join(words[cut - 1 :]))
+        if isinstance(found, Reading) and not purpose:
             return found
+        if isinstance(found, Reading):
+            # An event's purpose makes a weekday that date: "close at 3 on wednesday for inventory".
+            dated = tuple(
+                to_coming_dates(c, head, ctx.today) if isinstance(c, ChangeHours) else c for c in found.commands
+            )
+            return Reading(dated, found.matches, found.ask)
     return None

@@ -58,3 +58,16 @@ def test_no_closure_where_the_story_holds_none(text):
 def test_a_closure_story_with_another_day_is_that_days_hours():
     commands, _ = read("tomorrow we're closed all day for inventory", LUNCH)
     assert commands == [{"action": "change_hours", "target": [TOMORROW], "value": "closed"}]
+
+
+def test_a_closure_and_tomorrows_opening_are_one_closure_until_then():
+    commands, _ = read("we're shut for today, both cooks called out. open tomorrow 7", LUNCH)
+    assert len(commands) == 1 and commands[0]["value"]["until"] == f"{TOMORROW}T07:00:00-04:00"
+
+
+@pytest.mark.parametrize(
+    "text", ["we shouldn't have to close for the storm tonight", "tonight we're shutting down at 9"]
+)
+def test_no_closure_from_a_negated_closing_or_a_closing_time(text):
+    commands, _ = read(text, LUNCH)
+    assert _closure(commands) is None

@@ -40,3 +40,17 @@ def test_closed_with_a_bare_weekday_told_as_news_is_asked():
 def test_spoken_ranges(text, expected):
     commands, _ = read(text, LUNCH)
     assert commands == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("open saturday 8-1 this week only", [hours(["2026-10-17"], "08:00", "13:00")]),
+        ("closed this weekend", [closed(["2026-10-17", "2026-10-18"])]),
+        ("close at 3 on thursday for the health inspection", [hours(["2026-10-15"], None, "15:00")]),
+        ("starting this week we're closed mondays", [closed(["mon"])]),
+    ],
+)
+def test_one_week_only_or_an_events_day_is_that_date(text, expected):
+    commands, _ = read(text, LUNCH)
+    assert commands == expected
