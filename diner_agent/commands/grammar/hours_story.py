@@ -40,7 +40,11 @@ PART_OF_DAY = re.compile(
     r"^for (?:the )?(?:breakfast|brunch|lunch|dinner|supper|morning|afternoon|evening|night|rest|day|week|weekend|"
     r"holidays?|season|winter|summer|month|good)\b"
 )
-_OPENS_A_PHRASE = frozenset("for the a an to of because so since and my our his her their due cause cuz bc as".split())
+# A tail that attaches a day or time to the change ("open 7-3 on funday": misspelled or not) is no reason.
+_ATTACHES = re.compile(r"^(?:on|at|every|each|this|next|by|before|after|starting|thru|through|til|till|until)\b")
+_OPENS_A_PHRASE = frozenset(
+    "on at every this next by for the a an to of because so since and my our his her their due cause cuz bc as".split()
+)
 _MAX_WORDS = 30
 
 
@@ -49,7 +53,7 @@ def _reason(tail: str, ctx: Context) -> bool:
     tail = tail.strip(" ,.;:!-()")
     if not tail or any(ch.isdigit() for ch in tail) or _HOURS_WORD.search(tail) or PART_OF_DAY.match(tail):
         return False
-    if TIME_RE.search(tail) or negated(tail) or conditional(tail) or wish(tail):
+    if _ATTACHES.match(tail) or TIME_RE.search(tail) or negated(tail) or conditional(tail) or wish(tail):
         return False
     try:
         if find_days(tail, ctx.today)[0]:

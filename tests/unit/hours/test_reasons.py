@@ -29,6 +29,7 @@ def test_a_reason_after_an_hours_change_is_set_aside(text, expected):
         "possibly closed the 21st, will let you know",
         "thinking we close at 2 on mondays, what do you think",
         "the counter stays open till 3 for coffee",
+        "open 7-3 on funday",  # a misspelled day attached to the change is no reason to set aside
         "closing till noon to restock",  # a closure until noon, never today's close moved to noon
     ],
 )
