@@ -22,6 +22,7 @@ from diner_agent.commands.grammar.closures import emergency, reopen
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
+from diner_agent.commands.grammar.lines import better, lines_as_sentences
 from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
 from diner_agent.commands.grammar.prices import price
@@ -58,7 +59,8 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
         return GrammarResult(
             problem=Problem("That text is too long for me; send one or two changes per text.", 3, "invalid")
         )
-    cleaned = clean(plain(text))
+    flat = plain(text)
+    cleaned = clean(flat)
     addressee = _ADDRESSEE.match(cleaned)
     if addressee and _is_addressee(addressee.group(1).lower(), snapshot):
         cleaned = cleaned[addressee.end() :]  # "Pat - lobster rolls are 86": a note to a coworker
@@ -70,6 +72,16 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
     if not norm:
         return GrammarResult()
     ctx = Context.build(snapshot, resolver_for(snapshot), now)
+    result = _read_sentences(norm, ctx)
+    if "\n" in flat and not (result.commands and not result.partial):
+        # Lines read as one comma list did not read whole: each line may be a sentence of its own.
+        by_line = _read_sentences(corrected(normalize(lines_as_sentences(flat), cleaned=True)), ctx)
+        if better(by_line, result):
+            return by_line
+    return result
+
+
+def _read_sentences(norm: str, ctx: Context) -> GrammarResult:
     chunks = [trim_fillers(c.strip()) for c in _HARD_SPLIT.split(norm)]
     chunks = [c for c in chunks if c.strip(" ,")]
     if len(chunks) > 1:

@@ -1,0 +1,55 @@
+"""Spoken transcripts and message structure: run-on lists, self-corrections, several items in one
+clause, lines as sentences, sound-alike item names and joined numbers. Made-up examples on the Blue
+Plate menu; each test is one kind of phrasing, not one sentence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from diner_agent.commands.understand import understand
+from tests.menus import blue_plate
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+def read(text: str) -> tuple[list[tuple], bool]:
+    """The commands (action, target, value) and whether they are asked before being applied."""
+    meaning = understand(text, blue_plate(), NOW)
+    return [(c.action, c.target, getattr(c, "value", None)) for c in meaning.commands], meaning.needs_confirmation
+
+
+def price(item: str, value: str) -> tuple:
+    return ("update_price", item, value)
+
+
+def off(item: str) -> tuple:
+    return ("toggle_available", item, False)
+
+
+def on(item: str) -> tuple:
+    return ("toggle_available", item, True)
+
+
+# ------------------------------------------------------------------ lines as sentences
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("price updates\nreuben 13.25\niced tea 3.10", [price("Reuben", "13.25"), price("Iced Tea", "3.10")]),
+        ("new prices\ntots 4\npot roast 16.50", [price("Tater Tots", "4.00"), price("Pot Roast", "16.50")]),
+    ],
+)
+def test_a_plain_header_line_frames_the_list_under_it(text, expected):
+    assert read(text) == (expected, False)
+
+
+def test_a_line_the_reader_cannot_read_no_longer_hides_the_others():
+    commands, asked = read("reuben 13.25\ntuna melt 11\ncall the freezer guy back at 3")
+    assert commands == [price("Reuben", "13.25"), price("Tuna Melt", "11.00")] and asked
+
+
+def test_a_correction_line_belongs_to_the_line_before():
+    commands, asked = read("86 the pecan pie\noops i mean the key lime")
+    assert off("Pecan Pie") not in commands
