@@ -27,6 +27,7 @@ from diner_agent.commands.grammar.marks import conditional, corrected, lone_asid
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.grammar.proposal import propose
+from diner_agent.commands.grammar.runon import read_run_on
 from diner_agent.commands.grammar.sold_out import with_until
 from diner_agent.commands.grammar.trim import without_story
 from diner_agent.commands.item_words import singular
@@ -194,6 +195,9 @@ def _read_chunk(chunk: str, ctx: Context) -> Reading | Problem | None:
             effect = _read_chunk(chunk[cause.end() :], ctx)
             if isinstance(effect, Reading) and not isinstance(_read_clause(chunk[: cause.start()], ctx), Reading):
                 return effect
+        spoken = read_run_on(chunk, parts, ctx, _read_clause, _cover)  # "meatloaf sixteen pot roast 17.50"
+        if spoken is not None:
+            return spoken
     return outcome
 
 

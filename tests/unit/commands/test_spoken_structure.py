@@ -53,3 +53,37 @@ def test_a_line_the_reader_cannot_read_no_longer_hides_the_others():
 def test_a_correction_line_belongs_to_the_line_before():
     commands, asked = read("86 the pecan pie\noops i mean the key lime")
     assert off("Pecan Pie") not in commands
+
+
+# ------------------------------------------------------------------ run-on sentences (transcripts)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("okay reuben fourteen pot roast sixteen fifty tuna melt eleven",
+         [price("Reuben", "14.00"), price("Pot Roast", "16.50"), price("Tuna Melt", "11.00")]),
+        ("the reuben is thirteen the tuna melt is eleven fifty and the tots are sold out",
+         [price("Reuben", "13.00"), price("Tuna Melt", "11.50"), off("Tater Tots")]),
+        ("86 the pot roast the reuben's back and coffee is two seventy five",
+         [off("Pot Roast"), on("Reuben"), price("Coffee", "2.75")]),
+        ("grill's busted so no cheeseburger no reuben no tuna melt",
+         [off("Cheeseburger"), off("Reuben"), off("Tuna Melt")]),
+        ("we got no more lemonade the dispenser is leaking", [off("Lemonade")]),
+    ],
+)
+def test_a_run_on_transcript_is_cut_at_its_item_mentions(text, expected):
+    assert read(text) == (expected, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shrimp tacos 9",  # a dish not on the menu whose name ends in a menu word
+        "the smoked reuben is out",
+        "we only got three pecan pies left",
+        "customer said coffee is highway robbery",
+        "86 the reuben and lobster bisque",  # a list goes on past "and": an item not on the menu
+    ],
+)
+def test_a_word_next_to_a_mention_is_part_of_its_name_not_a_story_to_skip(text):
+    commands, asked = read(text)
+    assert not commands or asked
