@@ -21,6 +21,7 @@ _UNITS = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
 _NUMBER = rf"(?:(?:{_NUMBER_WORD})(?:[\s-](?:{_NUMBER_WORD}))*)"
+NUMBER_RUN = _NUMBER  # a run of number words ("seventeen fifty"), for the grammar's own patterns
 _TIME_BEFORE = r"(?:at|till|til|until|to|from|by|@|around|after|before|past)"
 _TIME_AFTER = r"(?:am|pm|a\.m\.|p\.m\.|o'?clock|today|tonight|tomorrow|tmrw|on|every|weekdays|weekends|sharp)"
 _CURRENCY = r"(?:dollars?|bucks?)"
@@ -159,6 +160,8 @@ def _half(m: re.Match[str]) -> str:
 
 
 def _mixed(m: re.Match[str]) -> str:
+    if m.group(1) == "one" and re.search(r"\b(?:the|a|that)\s+[a-z]+\s+$", m.string[: m.start()]):
+        return m.group(0)  # "the bacon one 14": "one" stands for an item, the price follows it
     whole = _clock(m.group(1))
     return m.group(0) if whole is None or whole > 99 else f"{whole}.{m.group(2)}"
 

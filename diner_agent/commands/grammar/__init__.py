@@ -27,6 +27,7 @@ from diner_agent.commands.grammar.marks import conditional, corrected, lone_asid
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.grammar.proposal import propose
+from diner_agent.commands.grammar.repairs import repaired
 from diner_agent.commands.grammar.runon import read_run_on
 from diner_agent.commands.grammar.sold_out import with_until
 from diner_agent.commands.grammar.trim import without_story
@@ -69,14 +70,15 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
     word = keyword(cleaned, cleaned=True)
     if word is not None:
         return GrammarResult(commands=(word,))
-    norm = corrected(normalize(cleaned, cleaned=True))
+    ctx = Context.build(snapshot, resolver_for(snapshot), now)
+    norm = corrected(repaired(normalize(cleaned, cleaned=True), ctx.resolver))
     if not norm:
         return GrammarResult()
-    ctx = Context.build(snapshot, resolver_for(snapshot), now)
     result = _read_sentences(norm, ctx)
     if "\n" in flat and not (result.commands and not result.partial):
         # Lines read as one comma list did not read whole: each line may be a sentence of its own.
-        by_line = _read_sentences(corrected(normalize(lines_as_sentences(flat), cleaned=True)), ctx)
+        lines = normalize(lines_as_sentences(flat), cleaned=True)
+        by_line = _read_sentences(corrected(repaired(lines, ctx.resolver)), ctx)
         if better(by_line, result):
             return by_line
     return result

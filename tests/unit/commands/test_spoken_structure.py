@@ -87,3 +87,39 @@ def test_a_run_on_transcript_is_cut_at_its_item_mentions(text, expected):
 def test_a_word_next_to_a_mention_is_part_of_its_name_not_a_story_to_skip(text):
     commands, asked = read(text)
     assert not commands or asked
+
+
+# ------------------------------------------------------------------ self-repairs
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the reuben fourteen no wait thirteen fifty", [price("Reuben", "13.50")]),
+        ("tots four no four twenty five yeah four twenty five", [price("Tater Tots", "4.25")]),
+        ("set the tuna melt at 11 scratch that 10.75", [price("Tuna Melt", "10.75")]),
+        ("pot roast sixteen sorry sixteen fifty", [price("Pot Roast", "16.50")]),
+        ("86 the pecan pie wait no the key lime pie", [off("Key Lime Pie")]),
+        ("the tuna melt no the reuben thirteen", [price("Reuben", "13.00")]),
+        ("86 the tots uh no sorry the side salad", [off("Side Salad")]),
+        ("the side salad is five the side the side of bacon is four", [price("Side Salad", "5.00"),
+                                                                       price("Side of Bacon", "4.00")]),
+    ],
+)
+def test_a_spoken_self_repair_replaces_what_it_takes_back(text, expected):
+    assert read(text) == (expected, False)
+
+
+def test_a_bare_no_before_an_item_is_sold_out_not_a_repair():
+    assert read("no tots no reuben") == ([off("Tater Tots"), off("Reuben")], False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vanilla milkshake five the strawberry one five fifty",
+         [price("Vanilla Milkshake", "5.00"), price("Strawberry Milkshake", "5.50")]),
+        ("the cheeseburger is 12 and the bacon one is thirteen fifty",
+         [price("Cheeseburger", "12.00"), price("Bacon Cheeseburger", "13.50")]),
+    ],
+)
+def test_the_x_one_stands_for_the_item_of_that_kind(text, expected):
+    assert read(text) == (expected, False)
