@@ -123,3 +123,24 @@ def test_a_bare_no_before_an_item_is_sold_out_not_a_repair():
 )
 def test_the_x_one_stands_for_the_item_of_that_kind(text, expected):
     assert read(text) == (expected, False)
+
+
+# ------------------------------------------------------------------ spoken and split numbers
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tots 3 25", [price("Tater Tots", "3.25")]),
+        ("the reuben is 13 75 now", [price("Reuben", "13.75")]),
+        ("the pot roast 16 . 25", [price("Pot Roast", "16.25")]),
+        ("tater tots four and a quarter", [price("Tater Tots", "4.25")]),
+        ("lemonade three dollars and three quarters", [price("Lemonade", "3.75")]),
+        ("tots 3 and a half", [price("Tater Tots", "3.50")]),
+    ],
+)
+def test_a_price_said_as_two_numbers_or_with_a_fraction(text, expected):
+    assert read(text) == (expected, False)
+
+
+def test_two_numbers_where_hours_are_spoken_of_are_a_time():
+    commands, _ = read("open 6 45 to 2 on sunday")
+    assert commands[0][1] == ["sun"] and commands[0][2].open == "06:45"
