@@ -25,6 +25,7 @@ from diner_agent.commands.grammar.keywords import keyword
 from diner_agent.commands.grammar.lines import better, lines_as_sentences
 from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
+from diner_agent.commands.grammar.misheard import rehear
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.grammar.proposal import propose
 from diner_agent.commands.grammar.repairs import repaired
@@ -107,6 +108,12 @@ def _read_sentences(norm: str, ctx: Context) -> GrammarResult:
             if isinstance(again, Reading):
                 outcome = again
         if not isinstance(outcome, Reading):
+            heard = _misheard(chunk, outcome, ctx)  # "paddy melt 13", "cheeseburger 1299": asked, never applied
+            if heard is not None:
+                assembly.leave(chunk, "proposed")
+                assembly.add(heard)
+                previous = heard
+                continue
             if isinstance(outcome, Problem) and outcome.kind in ASK_FIRST:  # "which pie?": asking beats any guess
                 read_elsewhere = bool(assembly.commands) or _read_elsewhere(chunks, chunk, ctx)
                 return GrammarResult(problem=outcome, partial=(Unread(chunk, "unread"),), read_some=read_elsewhere)
@@ -128,6 +135,12 @@ def _read_sentences(norm: str, ctx: Context) -> GrammarResult:
         assembly.add(outcome)
         previous = outcome
     return assembly.result()
+
+
+def _misheard(chunk: str, outcome: Outcome, ctx: Context) -> Reading | None:
+    if isinstance(outcome, Problem) and outcome.kind == "ambiguous" or neutral(chunk, ctx):
+        return None
+    return rehear(chunk, ctx, _read_chunk)
 
 
 def _read_elsewhere(chunks: list[str], failed: str, ctx: Context) -> bool:

@@ -141,6 +141,46 @@ def test_a_price_said_as_two_numbers_or_with_a_fraction(text, expected):
     assert read(text) == (expected, False)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lemonade went up to for twenty five", [price("Lemonade", "4.25")]),
+        ("tots too seventy five", [price("Tater Tots", "2.75")]),
+    ],
+)
+def test_a_homophone_before_a_number_of_cents_is_the_number(text, expected):
+    assert read(text) == (expected, False)
+
+
 def test_two_numbers_where_hours_are_spoken_of_are_a_time():
     commands, _ = read("open 6 45 to 2 on sunday")
     assert commands[0][1] == ["sun"] and commands[0][2].open == "06:45"
+
+
+# ------------------------------------------------------------------ recognizer errors: proposed, never applied
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("denver amulet eleven fifty", [price("Denver Omelet", "11.50")]),
+        ("86 the pot rose", [off("Pot Roast")]),
+        ("peach gobbler is back", [on("Peach Cobbler")]),
+        ("the reuben ate ninety nine", [price("Reuben", "8.99")]),
+        ("cheeseburger 1225", [price("Cheeseburger", "12.25")]),
+    ],
+)
+def test_a_misheard_item_or_number_is_asked_with_the_proposed_reading(text, expected):
+    assert read(text) == (expected, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cheeseburger 7000",  # 70.00 is no price for it: numbers heard together stay near the item's price
+        "no bread till noon",  # a lone word that sounds like a menu word is not that item
+        "all the denver stuff is out",
+    ],
+)
+def test_a_sound_alike_needs_the_whole_name_and_a_plausible_price(text):
+    commands, _ = read(text)
+    assert not any(c[1] == "Cheeseburger" and c[2] == "70.00" for c in commands)
+    assert ("toggle_available", "Denver Omelet", False) not in commands or "denver" in text
