@@ -53,6 +53,8 @@ def rehear(sentence: str, ctx: Context, read: ReadChunk, lexicon: Lexicon = ENGL
 
 def _plausible(command: object, reading: Reading) -> bool:
     """A price read from numbers heard together is a new price within half to twice the item's."""
+    if getattr(command, "action", None) in ("change_hours", "close_emergency"):
+        return True  # "open 530 to 11": a time, read as the grammar reads any time
     if not isinstance(command, UpdatePrice):
         return False  # "add patty melt 900 to lunch": a new item has no price to be near
     old = next((m.item.price_cents for m in reading.matches if m.item.name == command.target), None)
