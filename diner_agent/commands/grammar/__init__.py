@@ -22,7 +22,7 @@ from diner_agent.commands.grammar.closures import emergency, reopen
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
-from diner_agent.commands.grammar.lines import better, lines_as_sentences
+from diner_agent.commands.grammar.lines import better, line_reading, lines_as_sentences
 from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
 from diner_agent.commands.grammar.misheard import rehear
@@ -81,7 +81,7 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
         lines = normalize(lines_as_sentences(flat), cleaned=True)
         by_line = _read_sentences(corrected(repaired(lines, ctx.resolver)), ctx)
         if better(by_line, result):
-            return by_line
+            return line_reading(by_line, text)
     return result
 
 

@@ -12,9 +12,10 @@ the line before it, and a line that is only a header of plain words ("new prices
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
-from diner_agent.commands.grammar.assembly import GrammarResult
+from diner_agent.commands.grammar.assembly import GrammarResult, Unread
 from diner_agent.commands.lexicon import ENGLISH, Lexicon
 from diner_agent.commands.normalize import clean
 
@@ -43,6 +44,17 @@ def lines_as_sentences(flat: str, lexicon: Lexicon = ENGLISH) -> str:
         else:
             out.append(line)
     return "; ".join(out)
+
+
+def line_reading(by_line: GrammarResult, text: str) -> GrammarResult:
+    """The line-by-line reading as it is offered: hours read from lines are asked about, since a header
+    line may have given them a date the lines alone do not say ("weekend of the 14th:\n- sat 8-1")."""
+    if any(c.action in _SCHEDULE for c in by_line.commands):
+        return replace(by_line, partial=(*by_line.partial, Unread(text[:120], "proposed")))
+    return by_line
+
+
+_SCHEDULE = frozenset({"change_hours", "close_emergency", "reopen"})
 
 
 def better(by_line: GrammarResult, joined: GrammarResult) -> bool:

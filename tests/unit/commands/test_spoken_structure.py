@@ -184,3 +184,8 @@ def test_a_sound_alike_needs_the_whole_name_and_a_plausible_price(text):
     commands, _ = read(text)
     assert not any(c[1] == "Cheeseburger" and c[2] == "70.00" for c in commands)
     assert ("toggle_available", "Denver Omelet", False) not in commands or "denver" in text
+
+
+def test_hours_read_line_by_line_are_asked_since_a_header_may_have_dated_them():
+    commands, asked = read("for the holiday weekend:\nsat 8-1\nsun closed")
+    assert commands and asked
