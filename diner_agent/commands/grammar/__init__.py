@@ -22,7 +22,7 @@ from diner_agent.commands.grammar.closures import emergency, reopen
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
-from diner_agent.commands.grammar.lines import better, line_reading, lines_as_sentences
+from diner_agent.commands.grammar.lines import better, line_reading, lines_as_sentences, without_place
 from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
 from diner_agent.commands.grammar.misheard import rehear
@@ -39,9 +39,14 @@ from diner_agent.menu.records import MenuSnapshot
 
 __all__ = ["GrammarResult", "Problem", "Unread", "read"]
 
+# "first thing the coffee's 2.50 second thing 86 the scrapple and third we close at 2": a spoken list.
+_ENUMERATION = (
+    r"\s+(?:and\s+)?(?:(?:second|third|fourth|fifth|last|next|another|one more)\s+thing(?:\s+is)?"
+    r"|(?:second|third|fourth|finally|lastly)(?=\s+(?:we|we're|the|86|our|i|it's|its)\b))\s+"
+)
 _HARD_SPLIT = re.compile(
     r"\s*(?:\n+|;+|(?<!\d)\.\s+|(?<=\d)\.\s+(?=[a-z])|\s+also\s+|\s+then\s+|\s+and then\s+|\s+oh and\s+|"
-    r"\s+plus\s+|\s*\|\s*)\s*"
+    r"\s+plus\s+|\s*\|\s*|" + _ENUMERATION + r")\s*"
 )
 # After a number, a new clause may start ("tots 4 bacon 4"), but not at words that belong to the number.
 _NOT_AFTER_NUMBER = (
@@ -72,7 +77,8 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
     if word is not None:
         return GrammarResult(commands=(word,))
     ctx = Context.build(snapshot, resolver_for(snapshot), now)
-    norm = corrected(repaired(normalize(cleaned, cleaned=True), ctx.resolver))
+    norm = without_place(normalize(cleaned, cleaned=True), snapshot.tenant.name)
+    norm = corrected(repaired(norm, ctx.resolver))
     if not norm:
         return GrammarResult()
     result = _read_sentences(norm, ctx)
@@ -138,7 +144,7 @@ def _read_sentences(norm: str, ctx: Context) -> GrammarResult:
 
 
 def _misheard(chunk: str, outcome: Outcome, ctx: Context) -> Reading | None:
-    if isinstance(outcome, Problem) and outcome.kind == "ambiguous" or neutral(chunk, ctx):
+    if neutral(chunk, ctx):
         return None
     return rehear(chunk, ctx, _read_chunk)
 

@@ -64,3 +64,20 @@ def better(by_line: GrammarResult, joined: GrammarResult) -> bool:
     if not joined.commands:
         return True
     return len(by_line.commands) > len(joined.commands) and len(by_line.partial) <= len(joined.partial)
+
+
+_PLACE = re.compile(r"^(?:(?:this is|it's|its)\s+[a-z]+\s+)?(?:over\s+|here\s+|calling\s+)?(?:at|from)\s+(?:the\s+)?")
+
+
+def without_place(text: str, diner: str) -> str:
+    """ "over at maple street the coffee ...": a caller saying where they call from, with words of the
+    diner's own name, frames the call; the command starts after it."""
+    m = _PLACE.match(text)
+    if m is None:
+        return text
+    name = set(re.findall(r"[a-z]+", diner.lower())) - {"the", "and", "of"}
+    words = text[m.end() :].split()
+    n = 0
+    while n < len(words) and words[n].strip(",.!") in name:
+        n += 1
+    return " ".join(words[n:]) if n and n < len(words) else text

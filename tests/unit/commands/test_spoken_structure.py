@@ -189,3 +189,19 @@ def test_a_sound_alike_needs_the_whole_name_and_a_plausible_price(text):
 def test_hours_read_line_by_line_are_asked_since_a_header_may_have_dated_them():
     commands, asked = read("for the holiday weekend:\nsat 8-1\nsun closed")
     assert commands and asked
+
+
+# ------------------------------------------------------------------ spoken lead-ins and list markers
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hi this is dana over at blue plate the reuben is thirteen now", [price("Reuben", "13.00")]),
+        ("okay so couple things reuben thirteen and tots four",
+         [price("Reuben", "13.00"), price("Tater Tots", "4.00")]),
+        ("first thing the reuben's thirteen second thing 86 the pot roast and third we close at 2 today",
+         [price("Reuben", "13.00"), off("Pot Roast")]),
+    ],
+)
+def test_a_caller_frames_the_call_and_numbers_the_changes(text, expected):
+    commands, asked = read(text)
+    assert commands[: len(expected)] == expected and not asked
