@@ -19,6 +19,7 @@ from collections.abc import Callable
 from diner_agent.commands.grammar.common import Context, Outcome, Reading
 from diner_agent.commands.grammar.marks import neutral
 from diner_agent.commands.item_words import singular
+from diner_agent.commands.lexicon import ENGLISH
 from diner_agent.commands.resolve import Match, Resolver
 from diner_agent.commands.spoken import digits
 
@@ -38,7 +39,11 @@ _MAX_PIECES = 14
 def mentions(words: list[str], resolver: Resolver) -> list[tuple[int, int]]:
     """Word spans that name one menu item, left to right: certain matches first (longest first), then
     typo-tolerant ones over the words left (a long word, or several menu-like words)."""
+    heads = frozenset(ENGLISH.not_item_heads)
     edge_ok = [w not in _NOT_EDGE and _menu_like(w, resolver) for w in words]
+    for k in range(len(words) - 1):
+        if words[k + 1].removesuffix("'s") in heads:
+            edge_ok[k] = False  # "waffle iron", "fish guy": the menu word names equipment or a supplier
     used = [False] * len(words)
     spans: list[tuple[int, int]] = []
     for certain in (True, False):

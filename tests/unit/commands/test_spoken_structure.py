@@ -205,3 +205,16 @@ def test_hours_read_line_by_line_are_asked_since_a_header_may_have_dated_them():
 def test_a_caller_frames_the_call_and_numbers_the_changes(text, expected):
     commands, asked = read(text)
     assert commands[: len(expected)] == expected and not asked
+
+
+# ------------------------------------------------------------------ equipment and suppliers are not the dish
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("86 the reuben, reuben guy is late", [off("Reuben")]),
+        ("the waffle iron's broken so no belgian waffle", [off("Belgian Waffle")]),
+        ("milkshake machine's busted, 86 the vanilla milkshake", [off("Vanilla Milkshake")]),
+    ],
+)
+def test_a_menu_word_before_an_equipment_noun_is_a_story_not_an_item(text, expected):
+    assert read(text) == (expected, False)
