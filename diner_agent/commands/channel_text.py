@@ -39,6 +39,14 @@ _TIME_HOMOPHONE = re.compile(
     re.IGNORECASE,
 )
 _MONEY_HOMOPHONE = re.compile(r"\b(for|to|too)\s+(?=dollars?\b|bucks?\b)", re.IGNORECASE)
+# "went up to for twenty five", "toast too seventy five": before a number of cents, "too" is always the
+# number, and so is "for" right after a word that cannot be followed by the preposition.
+_CENTS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|ten|eleven|twelve|fifteen)\b"
+_CENTS_HOMOPHONE = re.compile(
+    rf"\b(?:(?<=\bto )|(?<=\bat )|(?<=\bis )|(?<=\bbe )|(?<=\bnow ))for(?=\s+{_CENTS_WORD})"
+    rf"|\btoo(?=\s+{_CENTS_WORD})",
+    re.IGNORECASE,
+)
 _HOMOPHONE_VALUE = {"for": "four", "to": "two", "too": "two", "ate": "eight", "won": "one"}
 # A transcript spells initials out: "b l t", "o j", "c f s" (never "a" or "i", which are words).
 _SPELLED = re.compile(r"(?<![\w'])((?:[b-hj-z] ){1,4}[b-hj-z])(?![\w'])", re.IGNORECASE)
@@ -93,6 +101,7 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
     if " for " in text or " to" in text:
         text = _TIME_HOMOPHONE.sub(lambda m: f"{m.group(1)} {_HOMOPHONE_VALUE[m.group(2).lower()]}", text)
         text = _MONEY_HOMOPHONE.sub(lambda m: f"{_HOMOPHONE_VALUE[m.group(1).lower()]} ", text)
+        text = _CENTS_HOMOPHONE.sub(lambda m: _HOMOPHONE_VALUE[m.group(0).lower()], text)
     if _SPELLED.search(text):
         text = _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), text)
     if tables.words.search(text):

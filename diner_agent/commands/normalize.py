@@ -42,7 +42,9 @@ _LEADING_PHRASES = (
     "hey|hi|hello|yo|ok|okay|k|so|um|uh|hmm|fyi|heads up|quick one|update|also|and|oh|oops|alright|please|pls|plz|"
     "can you|could you|can u|could u|would you|pls can you|go ahead and|i need to|i need you to|i want to|"
     "we need to|need to|let's|lets|gotta|kindly|would you kindly|could you kindly|would you please|"
-    "could you please|can you please|dear"
+    "could you please|can you please|dear|couple things|a couple things|couple of things|a couple of things|"
+    "a few things|few things|two things|three things|a few changes|couple changes|a couple changes|first thing|"
+    "first off|first thing is"
 )
 _TRAILING_PHRASES = (
     "please|pls|plz|plse|thanks|thank you|thx|thnx|ty|tia|asap|k|ok|okay|now please|cheers|sorry|lol|kindly|"

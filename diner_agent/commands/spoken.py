@@ -21,6 +21,7 @@ _UNITS = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
 _NUMBER = rf"(?:(?:{_NUMBER_WORD})(?:[\s-](?:{_NUMBER_WORD}))*)"
+NUMBER_RUN = _NUMBER  # a run of number words ("seventeen fifty"), for the grammar's own patterns
 _TIME_BEFORE = r"(?:at|till|til|until|to|from|by|@|around|after|before|past)"
 _TIME_AFTER = r"(?:am|pm|a\.m\.|p\.m\.|o'?clock|today|tonight|tomorrow|tmrw|on|every|weekdays|weekends|sharp)"
 _CURRENCY = r"(?:dollars?|bucks?)"
@@ -128,7 +129,16 @@ _RANGE_AFTER = re.compile(rf"(?:to|till|til|until|thru|through|-)\s*(?:\d|(?:{_N
 _DAY_WORDS = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:weekdays|weekends|every day|daily)\b")
 _HOURS_WORDS = re.compile(r"\b(?:open|opens|opening|close|closes|closing|closed|hours|shut|back at|reopen)\b")
 _POINT = re.compile(rf"\b({_NUMBER_WORD}|\d+)\s+point\s+((?:{_NUMBER_WORD})(?:\s+(?:{_NUMBER_WORD}))?)\b")
-_HALF = re.compile(rf"\b({_NUMBER_WORD}|\d+)\s+and\s+a\s+half\b(?!\s+(?:hours?|hrs?))")
+_HALF = re.compile(
+    rf"\b({_NUMBER_WORD}|\d+)(?:\s+(?:dollars?|bucks?))?\s+and\s+(a\s+half|a\s+quarter|three\s+quarters)\b"
+    r"(?!\s+(?:hours?|hrs?|past|to|after|of))"
+)
+_FRACTION = {"a half": "50", "a quarter": "25", "three quarters": "75"}
+# "3 25", "13 50": a price said as two numbers, as a recognizer writes "three twenty five"; "15 . 95" and
+# "5. 95" at the end: the point said, or heard as a full stop.
+_SPLIT_DIGITS = re.compile(r"(?<![\d.:$])\b(\d{1,2})\s+(\d{2})\b(?![.:]?\d)")
+_TWO_NUMBERS = re.compile(r"\d\.?\s+\.?\s*\d")
+_SAID_POINT = re.compile(r"\b(\d{1,3})\s+\.\s+(\d{2})\b|\b(\d{1,2})\.\s+(\d{2})$")
 _MIXED = re.compile(rf"\b({_NUMBER_WORD})\s+(\d{{2}})\b(?!\s*(?:am|pm|a\.m|p\.m|o'?clock))")
 
 
@@ -160,27 +170,45 @@ def _point(m: re.Match[str]) -> str:
 
 def _half(m: re.Match[str]) -> str:
     whole = _clock(m.group(1))
-    return m.group(0) if whole is None else f"{whole}.50"
+    return m.group(0) if whole is None else f"{whole}.{_FRACTION[' '.join(m.group(2).split())]}"
+
+
+def _split_digits(m: re.Match[str]) -> str:
+    """ "coffee 3 25" -> "coffee 3.25"; "close at 7 30" -> "close at 7:30"; the same reading as spoken words."""
+    whole, part = int(m.group(1)), int(m.group(2))
+    before, after = m.string[: m.start()].rstrip(), m.string[m.end() :].lstrip()
+    timeish = re.search(rf"\b{_TIME_BEFORE}$", before) is not None or re.match(_TIME_AFTER + r"\b", after)
+    if timeish or _HOURS_WORDS.search(m.string):  # "open 6 30 to 2": a time wherever hours are spoken of
+        return f"{whole}:{part:02d}" if 1 <= whole <= 12 and part <= 59 else m.group(0)
+    return f"{whole}.{part:02d}" if part >= 10 else m.group(0)
 
 
 def _mixed(m: re.Match[str]) -> str:
+    if m.group(1) == "one" and re.search(r"\b(?:the|a|that)\s+[a-z]+\s+$", m.string[: m.start()]):
+        return m.group(0)  # "the bacon one 14": "one" stands for an item, the price follows it
     whole = _clock(m.group(1))
     return m.group(0) if whole is None or whole > 99 else f"{whole}.{m.group(2)}"
 
 
 def digits(text: str) -> str:
     """Rewrite spoken prices and times in a lowercase text as digits (see the module docstring)."""
-    if not _RUN.search(text) and not _OTHER_FORMS.search(text):
-        return text
+    if not _RUN.search(text) and not _OTHER_FORMS.search(text) and " and a " not in text:
+        if not _TWO_NUMBERS.search(text):
+            return text
+        text = _SAID_POINT.sub(lambda m: f"{m.group(1) or m.group(3)}.{m.group(2) or m.group(4)}", text)
+        return _PERCENT.sub(r"\1%", _SPLIT_DIGITS.sub(_split_digits, text))
     text = _HALF_PAST.sub(_half_past, text)
     if "the " in text and _ORDINAL_HINT.search(text):
         text = _ORDINAL.sub(_ordinal, text)
     if " point " in text:
         text = _POINT.sub(_point, text)
-    if " and a half" in text:
+    if " and " in text:
         text = _HALF.sub(_half, text)
     if any(ch.isdigit() for ch in text):
         text = _MIXED.sub(_mixed, text)
     text = _MONEY_WORDS.sub(_money, text)
     text = _RUN.sub(lambda m: _run(m, text), text)
+    if _TWO_NUMBERS.search(text):
+        text = _SAID_POINT.sub(lambda m: f"{m.group(1) or m.group(3)}.{m.group(2) or m.group(4)}", text)
+        text = _SPLIT_DIGITS.sub(_split_digits, text)
     return _PERCENT.sub(r"\1%", text)

@@ -12,22 +12,25 @@ proposed reading from its entities and cue words, or is left unread; both make t
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, datetime
 
 from diner_agent.commands.channel_text import plain
 from diner_agent.commands.grammar.assembly import ASK_FIRST, Assembly, GrammarResult, Unread
 from diner_agent.commands.grammar.availability import availability
 from diner_agent.commands.grammar.carry import carry, refer_back
-from diner_agent.commands.grammar.closure_story import closure_story, with_return
+from diner_agent.commands.grammar.closure_story import told_as_a_story
 from diner_agent.commands.grammar.closures import emergency, reopen
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading, names_menu_word
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
+from diner_agent.commands.grammar.lines import better, line_reading, lines_as_sentences, without_place
 from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral, wish
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
+from diner_agent.commands.grammar.misheard import rehear
 from diner_agent.commands.grammar.prices import price
 from diner_agent.commands.grammar.proposal import propose
+from diner_agent.commands.grammar.repairs import repaired
+from diner_agent.commands.grammar.runon import read_run_on
 from diner_agent.commands.grammar.sold_out import with_until
 from diner_agent.commands.grammar.trim import without_story
 from diner_agent.commands.item_words import singular
@@ -38,9 +41,14 @@ from diner_agent.menu.records import MenuSnapshot
 
 __all__ = ["GrammarResult", "Problem", "Unread", "read"]
 
+# "first thing the coffee's 2.50 second thing 86 the scrapple and third we close at 2": a spoken list.
+_ENUMERATION = (
+    r"\s+(?:and\s+)?(?:(?:second|third|fourth|fifth|last|next|another|one more)\s+thing(?:\s+is)?"
+    r"|(?:second|third|fourth|finally|lastly)(?=\s+(?:we|we're|the|86|our|i|it's|its)\b))\s+"
+)
 _HARD_SPLIT = re.compile(
     r"\s*(?:\n+|;+|(?<!\d)\.\s+|(?<=\d)\.\s+(?=[a-z])|\s+also\s+|\s+then\s+|\s+and then\s+|\s+oh and\s+|"
-    r"\s+plus\s+|\s*\|\s*)\s*"
+    r"\s+plus\s+|\s*\|\s*|" + _ENUMERATION + r")\s*"
 )
 # After a number, a new clause may start ("tots 4 bacon 4"), but not at words that belong to the number.
 _NOT_AFTER_NUMBER = (
@@ -61,7 +69,8 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
         return GrammarResult(
             problem=Problem("That text is too long for me; send one or two changes per text.", 3, "invalid")
         )
-    cleaned = clean(plain(text))
+    flat = plain(text)
+    cleaned = clean(flat)
     addressee = _ADDRESSEE.match(cleaned)
     if addressee and _is_addressee(addressee.group(1).lower(), snapshot):
         cleaned = cleaned[addressee.end() :]  # "Pat - lobster rolls are 86": a note to a coworker
@@ -69,10 +78,22 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
     word = keyword(cleaned, cleaned=True)
     if word is not None:
         return GrammarResult(commands=(word,))
-    norm = corrected(normalize(cleaned, cleaned=True))
+    ctx = Context.build(snapshot, resolver_for(snapshot), now)
+    norm = without_place(normalize(cleaned, cleaned=True), snapshot.tenant.name)
+    norm = corrected(repaired(norm, ctx.resolver))
     if not norm:
         return GrammarResult()
-    ctx = Context.build(snapshot, resolver_for(snapshot), now)
+    result = _read_sentences(norm, ctx)
+    if "\n" in flat and not (result.commands and not result.partial):
+        # Lines read as one comma list did not read whole: each line may be a sentence of its own.
+        lines = normalize(lines_as_sentences(flat), cleaned=True)
+        by_line = _read_sentences(corrected(repaired(lines, ctx.resolver)), ctx)
+        if better(by_line, result):
+            return line_reading(by_line, text)
+    return result
+
+
+def _read_sentences(norm: str, ctx: Context) -> GrammarResult:
     chunks = [trim_fillers(c.strip()) for c in _HARD_SPLIT.split(norm)]
     chunks = [c for c in chunks if c.strip(" ,")]
     if len(chunks) > 1:
@@ -95,6 +116,12 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
             if isinstance(again, Reading):
                 outcome = again
         if not isinstance(outcome, Reading):
+            heard = _misheard(chunk, outcome, ctx)  # "paddy melt 13", "cheeseburger 1299": asked, never applied
+            if heard is not None:
+                assembly.leave(chunk, "proposed")
+                assembly.add(heard)
+                previous = heard
+                continue
             if isinstance(outcome, Problem) and outcome.kind in ASK_FIRST:  # "which pie?": asking beats any guess
                 read_elsewhere = bool(assembly.commands) or _read_elsewhere(chunks, chunk, ctx)
                 return GrammarResult(problem=outcome, partial=(Unread(chunk, "unread"),), read_some=read_elsewhere)
@@ -117,12 +144,13 @@ def read(text: str, snapshot: MenuSnapshot, now: datetime) -> GrammarResult:
             assembly.leave(chunk, "proposed")  # read whole, but for later: asked first
         assembly.add(outcome)
         previous = outcome
-    result = assembly.result()
-    if (not result.commands or result.incomplete) and (story := closure_story(norm, ctx)) is not None:
-        return GrammarResult(commands=(story,))  # "fridge died we're closing, back tmrw at 6": read whole
-    if len(result.commands) == 2:
-        result = replace(result, commands=with_return(result.commands, ctx), matches=result.matches)
-    return result
+    return told_as_a_story(assembly.result(), norm, ctx)  # "fridge died we're closing, back tmrw at 6"
+
+
+def _misheard(chunk: str, outcome: Outcome, ctx: Context) -> Reading | None:
+    if neutral(chunk, ctx):
+        return None
+    return rehear(chunk, ctx, _read_chunk)
 
 
 def _read_elsewhere(chunks: list[str], failed: str, ctx: Context) -> bool:
@@ -195,6 +223,9 @@ def _read_chunk(chunk: str, ctx: Context) -> Reading | Problem | None:
             effect = _read_chunk(chunk[cause.end() :], ctx)
             if isinstance(effect, Reading) and not isinstance(_read_clause(chunk[: cause.start()], ctx), Reading):
                 return effect
+        spoken = read_run_on(chunk, parts, ctx, _read_clause, _cover)  # "meatloaf sixteen pot roast 17.50"
+        if spoken is not None:
+            return spoken
     return outcome
 
 

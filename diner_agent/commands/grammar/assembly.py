@@ -87,7 +87,10 @@ class Assembly:
             self.problems.append(outcome)
 
     def add(self, reading: Reading) -> None:
-        by_name = {m.item.name: m for m in reading.matches}
+        by_name: dict[str, Match] = {}
+        for m in reading.matches:  # an item matched twice keeps its least certain match: that one is asked
+            if m.item.name not in by_name or not m.certain:
+                by_name[m.item.name] = m
         for command in reading.commands:
             key = _key(command)
             for k, earlier in enumerate(self.commands):
@@ -96,8 +99,13 @@ class Assembly:
                     break
             self.commands.append(command)
             match = by_name.get(command.target) if isinstance(command.target, str) else None
-            if match is not None and all(m.item.id != match.item.id for m in self.matches):
+            if match is None:
+                continue
+            same = [k for k, m in enumerate(self.matches) if m.item.id == match.item.id]
+            if not same:
                 self.matches.append(match)
+            elif not match.certain:
+                self.matches[same[0]] = match
 
     def result(self) -> GrammarResult:
         partial = tuple(self.partial)

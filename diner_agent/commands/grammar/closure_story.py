@@ -15,8 +15,10 @@ change of its own (a menu word beside a sold-out, back or price cue), a hedge ("
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
+from diner_agent.commands.grammar.assembly import GrammarResult
 from diner_agent.commands.grammar.common import Context, names_menu_word
 from diner_agent.commands.grammar.marks import conditional, negated, wish
 from diner_agent.commands.grammar.until import clock_today, first_opening_from
@@ -105,6 +107,15 @@ def closure_story(text: str, ctx: Context) -> CloseEmergency | None:
         return None
     reason = _reason(text[: closing.start()])
     return CloseEmergency(value=EmergencyValue(until=until, reason=reason))
+
+
+def told_as_a_story(result: GrammarResult, text: str, ctx: Context) -> GrammarResult:
+    """The grammar's result, or the closure the whole text tells when the result did not read it whole."""
+    if (not result.commands or result.incomplete) and (story := closure_story(text, ctx)) is not None:
+        return GrammarResult(commands=(story,))
+    if len(result.commands) == 2:
+        return replace(result, commands=with_return(result.commands, ctx))
+    return result
 
 
 def with_return(commands: tuple[Command, ...], ctx: Context) -> tuple[Command, ...]:

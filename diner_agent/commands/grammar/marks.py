@@ -54,6 +54,7 @@ class _Marks:
         self.schedule |= frozenset(lexicon.command_verbs)
         self.asides = frozenset(lexicon.asides)
         self.hedges = frozenset(c for c in lexicon.conditionals if " " not in c)
+        self.not_item_heads = frozenset(lexicon.not_item_heads)
 
 
 @lru_cache(maxsize=4)
@@ -126,12 +127,15 @@ def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:
     words = _WORD.findall(clause)
     if len(words) > 10:
         return False
-    for word in words:
+    for k, word in enumerate(words):
         key = singular(word.replace("'", ""))
         if word in _PRONOUNS or word in marks.schedule or key in marks.schedule or word == "86":
             return False
         if word in marks.hedges:  # "will text when": whatever follows is for later
             return False
         if key in vocabulary or (len(key) >= 4 and ctx.resolver.near(key)):
+            heads = k + 1 < len(words) and words[k + 1].removesuffix("'s") in marks.not_item_heads
+            if heads and key in vocabulary:
+                continue  # "the waffle iron's broken": a story about the equipment, not the dish
             return False
     return not negated(clause, lexicon) and not conditional(clause, lexicon)

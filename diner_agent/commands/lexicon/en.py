@@ -119,4 +119,9 @@ ENGLISH = Lexicon(
         "unavailable", "kill", "pull", "dead", "toast", "cooked", "over",
     ),
     cue_on=("back", "restocked", "available", "again", "un86", "returns", "restock", "more"),
+    not_item_heads=(
+        "machine", "machines", "iron", "irons", "maker", "makers", "blender", "blenders", "dispenser", "press",
+        "guy", "guys", "man", "lady", "delivery", "deliveries", "truck", "supplier", "vendor", "order", "batter",
+        "mix", "station", "cooler", "fridge", "freezer", "warmer", "case", "bin", "tank", "line", "nozzle",
+    ),
 )  # fmt: skip

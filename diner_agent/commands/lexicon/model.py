@@ -40,3 +40,6 @@ class Lexicon:
     # Cue words for a proposed reading of a clause the grammar could not read whole.
     cue_off: tuple[str, ...]
     cue_on: tuple[str, ...]
+    # Nouns that make the menu word before them a modifier, not the item: "waffle iron", "shake machine",
+    # "fish guy", "pancake batter". A story about the equipment or the supplier is not about the dish.
+    not_item_heads: tuple[str, ...] = ()
