@@ -19,18 +19,18 @@ from tests.blind_score import score
 HERE = Path(__file__).parent
 # corpus: (correct without asking, right or rightly asked, most wrong changes applied)
 FLOORS = {
-    "r1_sms": (0.735, 0.87, 4),
-    "r1_slack": (0.765, 0.90, 4),
-    "r1_voice": (0.585, 0.845, 0),
+    "r1_sms": (0.74, 0.87, 4),
+    "r1_slack": (0.775, 0.90, 4),
+    "r1_voice": (0.595, 0.855, 0),
     # Fresh corpora, scored once at first exposure and never tuned on: their floors are those figures.
-    "r2_sms": (0.635, 0.80, 4),
-    "r2_slack": (0.69, 0.805, 10),
-    "r2_voice": (0.71, 0.855, 2),
+    "r2_sms": (0.64, 0.80, 4),
+    "r2_slack": (0.69, 0.81, 10),
+    "r2_voice": (0.72, 0.865, 2),
     # Third round, scored at first exposure on 1eb5cf1 (SMS 62/73/14, Slack 58/74/10, voice 51/69/6):
     # the floors start there and rise with the fixes made for their kinds.
-    "r3_sms": (0.625, 0.725, 14),
+    "r3_sms": (0.635, 0.735, 14),
     "r3_slack": (0.58, 0.755, 10),
-    "r3_voice": (0.565, 0.735, 5),
+    "r3_voice": (0.57, 0.745, 5),
 }
 
 
