@@ -61,7 +61,49 @@ def repaired(text: str, resolver: Resolver, lexicon: Lexicon = ENGLISH) -> str:
         text = _ONE.sub(lambda m: _one(m, text, resolver), text)
     if item.search(text):
         text = _item_repair(text, item, resolver)
-    return _restart(text, resolver)
+    text = _restart(text, resolver)
+    return _unchanged(text, resolver) if _SAME_HINT.search(text) else text
+
+
+_SAME_HINT = re.compile(r"\b(?:same|fine|good|ok|okay|unchanged|as is|alone|keep|leave)\b")
+_SAME_AFTER = re.compile(
+    r"^(?:(?:is|are|'s|stays|stay|can stay|will stay)\s+)?(?:still\s+)?"
+    r"(?:the same|fine|good|ok|okay|unchanged|as is|as it is)(?=$|[\s,.]+(?:and|but|so|just|only|the|$))"
+)
+_SAME_BEFORE = re.compile(r"(?:^|\s)(?:but\s+|and\s+)?(?:keep|leave)\s+(?:the\s+)?$")
+_JUST = frozenset({"just", "only"})
+
+
+def _unchanged(text: str, resolver: Resolver) -> str:
+    """ "86 the tots, the reuben is still fine", "keep the hash browns", "the club stays the same":
+    a clause saying an item does not change is dropped, when that item is named nowhere else (said of
+    an item changed earlier, it is left for the grammar, which then asks). "just the blt" after the blt
+    was changed only restates it."""
+    words = text.split()
+    spans = mentions(words, resolver)
+    items = [resolver.resolve(" ".join(words[a:b])) for a, b in spans]
+    ids = [r.item.id if isinstance(r, Match) else None for r in items]
+    for n, (a, b) in enumerate(spans):
+        others = [i for k, i in enumerate(ids) if k != n]
+        rest = " ".join(words[b:])
+        head = " ".join(words[:a]) + " "
+        start = a - 1 if a > 0 and words[a - 1] == "the" else a
+        restating = ids[n] is not None and ids[n] in others and b == len(words) and start and words[start - 1] in _JUST
+        if restating and not _SAME_HINT.search(" ".join(words[: start - 1])):  # no other item's "is fine" left
+            return " ".join(words[: start - 1])  # "... the blt is 10.50 just the blt": said again, not new
+        if ids[n] is None or ids[n] in others:
+            continue
+        after = _SAME_AFTER.match(rest)
+        before = _SAME_BEFORE.search(head)
+        if after is not None:
+            drop_from = start - (1 if start > 0 and words[start - 1] in ("but", "and") else 0)
+            kept = words[:drop_from] + rest[after.end() :].split()
+        elif before is not None and (b == len(words) or words[b] in ("and", "but", "so")):
+            kept = head[: before.start()].split() + words[b:]
+        else:
+            continue
+        return _unchanged(" ".join(kept), resolver) if kept else text
+    return text
 
 
 def _number_repair(m: re.Match[str]) -> str:

@@ -58,6 +58,8 @@ def mentions(words: list[str], resolver: Resolver) -> list[tuple[int, int]]:
                 found = resolver.resolve(" ".join(words[start:end]))
                 if not isinstance(found, Match) or found.certain != certain:
                     continue
+                if "and" in inside and found.how == "word":
+                    continue  # "tenders and chicken" lists two items; "fish and chips" is one name
                 if certain or size > 1 or len(words[start]) >= 5:
                     spans.append((start, end))
                     used[start:end] = [True] * size

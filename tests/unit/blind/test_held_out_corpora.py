@@ -20,17 +20,17 @@ HERE = Path(__file__).parent
 # corpus: (correct without asking, right or rightly asked, most wrong changes applied)
 FLOORS = {
     "r1_sms": (0.77, 0.9, 3),
-    "r1_slack": (0.805, 0.935, 4),
-    "r1_voice": (0.66, 0.915, 0),
+    "r1_slack": (0.815, 0.935, 4),
+    "r1_voice": (0.67, 0.925, 0),
     # Fresh corpora, scored once at first exposure and never tuned on: their floors are those figures.
-    "r2_sms": (0.675, 0.835, 3),
-    "r2_slack": (0.745, 0.855, 7),
-    "r2_voice": (0.77, 0.91, 1),
+    "r2_sms": (0.68, 0.835, 3),
+    "r2_slack": (0.745, 0.86, 7),
+    "r2_voice": (0.78, 0.92, 1),
     # Third round, scored at first exposure on 1eb5cf1 (SMS 62/73/14, Slack 58/74/10, voice 51/69/6):
     # the floors start there and rise with the fixes made for their kinds.
-    "r3_sms": (0.715, 0.8, 5),
+    "r3_sms": (0.72, 0.81, 5),
     "r3_slack": (0.64, 0.805, 4),
-    "r3_voice": (0.635, 0.8, 1),
+    "r3_voice": (0.64, 0.805, 1),
 }
 
 

@@ -218,3 +218,23 @@ def test_a_caller_frames_the_call_and_numbers_the_changes(text, expected):
 )
 def test_a_menu_word_before_an_equipment_noun_is_a_story_not_an_item(text, expected):
     assert read(text) == (expected, False)
+
+
+# ------------------------------------------------------------------ an item said to stay as it is
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make the cheeseburger 12.50 and the reuben stays the same", [price("Cheeseburger", "12.50")]),
+        ("86 the tots but the reuben is still fine", [off("Tater Tots")]),
+        ("86 the tots keep the side salad", [off("Tater Tots")]),
+        ("the reuben is 13 the tuna melt is 11 no wait the tuna melt stays the same just the reuben",
+         [price("Reuben", "13.00")]),
+    ],
+)
+def test_an_item_said_to_stay_as_it_is_changes_nothing(text, expected):
+    assert read(text) == (expected, False)
+
+
+def test_an_item_changed_and_then_said_to_be_fine_is_never_applied_as_changed():
+    commands, asked = read("86 tots and reuben. wait reuben is fine just tots")
+    assert off("Reuben") not in commands or asked
