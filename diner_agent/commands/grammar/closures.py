@@ -221,7 +221,8 @@ def reopen(clause: str, ctx: Context) -> Outcome:
 _REOPEN_CUE = re.compile(
     r"\b(?:open(?:ing)? back up|back open|open(?:ed)? (?:up )?again|re-?open(?:ed|ing)?|we'?re open|we are open|"
     r"doors (?:are )?open|open for business|back in business|up and running|all clear|open it (?:back )?up|"
-    r"open 'er up|open her up)\b"
+    r"open 'er up|open her up|open us (?:back )?up|open (?:the place |the diner )?back up|"
+    r"let'?s open(?: the doors| up)?|open the doors(?: again)?|we'?re good again)\b"
 )
 _NOT_REOPEN = re.compile(
     r"\d|\b(?:clos\w*|shut\w*|not|don'?t|if|when|once|after|soon|later|maybe|might|tomorrow|tmrw|tonight|until|till|til|at|mon\w*|tue\w*|wed\w*|"

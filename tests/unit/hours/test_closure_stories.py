@@ -71,3 +71,18 @@ def test_a_closure_and_tomorrows_opening_are_one_closure_until_then():
 def test_no_closure_from_a_negated_closing_or_a_closing_time(text):
     commands, _ = read(text, LUNCH)
     assert _closure(commands) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the inspector signed off, open us up", "ok water's back on, lets open the doors", "we're good again, open it up"],
+)
+def test_a_reopening_told_as_a_story(text):
+    commands, _ = read(text, LUNCH)
+    assert commands == [{"action": "reopen", "target": None, "value": None}]
+
+
+@pytest.mark.parametrize("text", ["lets open the doors tomorrow", "if the water's back on lets open the doors"])
+def test_no_reopening_for_later_or_on_a_condition(text):
+    commands, _ = read(text, LUNCH)
+    assert {"action": "reopen", "target": None, "value": None} not in commands
