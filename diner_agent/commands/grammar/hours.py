@@ -19,6 +19,7 @@ from diner_agent.commands.grammar.hours_forms import (
     WEEKEND_SCOPE,
     said_as_hmm,
     to_coming_dates,
+    told_of_one_week,
     weekly_or_once,
 )
 from diner_agent.commands.grammar.hours_story import with_reason
@@ -190,7 +191,9 @@ def _hours(clause: str, ctx: Context) -> Outcome:
     if not days:
         days = [ctx.today.isoformat()]
     command = ChangeHours(target=days, value=value)
-    settled = settle(to_coming_dates(command, clause, ctx.today) if once else command, times, clause, ctx)
+    if once or (isinstance(value, HoursValue) and told_of_one_week(clause, days, spans, ctx.today)):
+        command = to_coming_dates(command, clause, ctx.today)
+    settled = settle(command, times, clause, ctx)
     if isinstance(settled, Problem):
         return settled
     checked = _check(settled, ctx)

@@ -54,3 +54,25 @@ def test_spoken_ranges(text, expected):
 def test_one_week_only_or_an_events_day_is_that_date(text, expected):
     commands, _ = read(text, LUNCH)
     assert commands == expected
+
+
+# Tuesday 2026-10-13: the coming Saturday is the 17th, the coming Thursday the 15th.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sat close 6pm", [hours(["2026-10-17"], None, "18:00")]),
+        ("thursday open 7 close 2", [hours(["2026-10-15"], "07:00", "14:00")]),
+        ("we'll open at 7:30 sunday", [hours(["2026-10-18"], "07:30", None)]),
+        # Lasting, plural, several days, "on", a range, a timetable line, or today's own weekday: weekly.
+        ("sat close 6pm from now on", [hours(["sat"], None, "18:00")]),
+        ("saturdays close at 6pm", [hours(["sat"], None, "18:00")]),
+        ("fri & sat open till 9", [hours(["fri", "sat"], None, "21:00")]),
+        ("open 8-2 on sunday", [hours(["sun"], "08:00", "14:00")]),
+        ("mon-thu close at 3", [hours(["mon", "tue", "wed", "thu"], None, "15:00")]),
+        ("saturday hours 8-2", [hours(["sat"], "08:00", "14:00")]),
+        ("tues open at 7", [hours(["tue"], "07:00", None)]),
+    ],
+)
+def test_a_time_change_for_one_weekday_named_once_is_the_coming_day(text, expected):
+    commands, _ = read(text, LUNCH)
+    assert commands == expected
