@@ -81,6 +81,17 @@ def confirmation_reasons(
     return tuple(reasons)
 
 
+_ASKED = re.compile(r"[^.!?\n]*\?+(?=\s|$)")
+
+
+def _without_questions(text: str) -> str:
+    """The text without its sentences that end in "?" ahead of others (the last one is `is_question`'s)."""
+    body = text.rstrip()
+    if "?" not in body.rstrip("?"):
+        return text
+    return _ASKED.sub(" ", body).strip()
+
+
 def understand(
     text: str,
     snapshot: MenuSnapshot,
@@ -98,6 +109,12 @@ def understand(
     result = grammar.read(text, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
+    told = _without_questions(text)
+    if told != text and any(c.action in CHANGE_ACTIONS for c in result.commands):
+        # "po'boy sold out? customer's asking": the sentence asked is no command; the rest is read alone.
+        result = grammar.read(told, snapshot, now)
+        if not any(c.action in CHANGE_ACTIONS for c in result.commands):
+            return Understanding(text, "grammar", reply=answer(grammar.read(text, snapshot, now).commands, snapshot, now))
     if result.commands and not result.incomplete:
         return _grammar_reading(text, result, snapshot, now, ())
     problem = result.problem

@@ -141,6 +141,12 @@ def find_days(text: str, today: date) -> tuple[list[str], list[tuple[int, int]]]
             spans.append((atom.start, nxt.end))
             i += 2
             continue
+        run = _date_run(atom, nxt, text)
+        if run:  # "closed the 26th thru the 28th": every date between, both ends included
+            keys.extend(run)
+            spans.append((atom.start, nxt.end))  # type: ignore[union-attr]
+            i += 2
+            continue
         keys.extend(atom.keys)
         spans.append((atom.start, atom.end))
         i += 1
@@ -149,6 +155,22 @@ def find_days(text: str, today: date) -> tuple[list[str], list[tuple[int, int]]]
         if key not in seen:
             seen.append(key)
     return seen, spans
+
+
+_DATE_RANGE_SEP = re.compile(r"^\s*(?:-|to|thru|through)\s*$")
+
+
+def _date_run(atom: DayAtom, nxt: DayAtom | None, text: str) -> list[str]:
+    """The dates from one date to a later one within a month, when only "-", "to" or "thru" stands between
+    ("till" is left out: whether the last day is closed too is not said)."""
+    if nxt is None or len(atom.keys) != 1 or len(nxt.keys) != 1 or len(atom.keys[0]) != 10 or len(nxt.keys[0]) != 10:
+        return []
+    if not _DATE_RANGE_SEP.match(text[atom.end : nxt.start]):
+        return []
+    first, last = date.fromisoformat(atom.keys[0]), date.fromisoformat(nxt.keys[0])
+    if not 0 < (last - first).days <= 31:
+        return []
+    return [(first + timedelta(days=k)).isoformat() for k in range((last - first).days + 1)]
 
 
 # --- times ------------------------------------------------------------------------------------------

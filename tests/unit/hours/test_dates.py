@@ -39,3 +39,17 @@ def test_a_weekday_beside_a_day_of_the_month_moves_to_the_month_where_they_agree
 def test_a_weekday_after_a_date_is_still_a_day_of_its_own():
     commands, _ = read("fri 10/16 and sat closed")
     assert commands == [closed(["2026-10-16", "sat"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("closed the 20th thru the 22nd, family trip", [closed(["2026-10-20", "2026-10-21", "2026-10-22"])]),
+        ("closed oct 20 - oct 22", [closed(["2026-10-20", "2026-10-21", "2026-10-22"])]),
+        ("closed 10/20 to 10/21", [closed(["2026-10-20", "2026-10-21"])]),
+        ("closed the 20th and the 22nd", [closed(["2026-10-20", "2026-10-22"])]),
+    ],
+)
+def test_a_run_of_dates_names_every_day_in_it(text, expected):
+    commands, _ = read(text)
+    assert commands == expected
