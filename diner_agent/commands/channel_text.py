@@ -27,7 +27,7 @@ _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 _STRUCK = re.compile(r"(?<![\w~])~~?(?=\S)([^~\n]+?)(?<=\S)~~?(?![\w~])")
 _BOLD = re.compile(r"(?<![\w*])\*\*?(?=\S)([^*\n]+?)(?<=\S)\*\*?(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
-_SHORTCODE = re.compile(r"(?<![\w:]):([a-z][a-z0-9_+\-']{0,40}):(?!\w)")
+_SHORTCODE = re.compile(r"(?<![\w:]):([a-z+\-][a-z0-9_+\-']{0,40}):(?!\w)")  # ":+1:" too
 _QUOTE = re.compile(r"^\s*(?:>|&gt;)+\s?", re.MULTILINE)
 _BULLET = re.compile(r"^[ \t]*(?:[-*\u2022\u25aa\u25cf\u2023\u2043\u00b7+]|\d{1,2}[.)](?!\d))[ \t]+", re.MULTILINE)
 _SPOKEN_NUMBER = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty|fifteen|forty[- ]five"
@@ -93,7 +93,7 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
             if char in text:
                 text = text.replace(char, f" {word} ")
     if ">" in text:
-        text = _QUOTE.sub("", text)
+        text = _unquoted(text)
     if "\n" in text or text.lstrip()[:1] in _BULLET_STARTS:
         text = _BULLET.sub("", text)
     if " m" in text or ".m" in text:
@@ -115,6 +115,28 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
     if "\n" not in text:
         return _SPACES.sub(" ", text).strip()
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+_AGREED = re.compile(
+    r"\s*(?:(?:yes|yep|yup|yeah|ya|sure|ok|okay|please|pls|go ahead|do it|do that|sounds good)[\s,.!]*)+",
+    re.IGNORECASE,
+)
+
+
+_PROPOSED = re.compile(r"^\s*(?:can|could|should|shall) (?:we|i|u|you)\s+", re.IGNORECASE | re.MULTILINE)
+
+
+def _unquoted(text: str) -> str:
+    """ "> 86 the beignets" above "they're back": a quoted line is the earlier message replied to, not a
+    command of this one (read as one, it 86'd what the reply brought back). Quoted lines under a line of
+    the message's own ("price update:" then "> classic 12.00") are its block, and a message that is all
+    quote (pasted on its own), or a quote agreed to ("yes do it"), is read as the text it quotes."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    first_told = next((k for k, line in enumerate(lines) if not _QUOTE.match(line)), 0)
+    if first_told and _AGREED.fullmatch(" ".join(lines[first_told:])):
+        asked = _QUOTE.sub("", "\n".join(lines[:first_told]))  # "> can we bump the chili to 6.50?" "yes do it"
+        return _PROPOSED.sub("", asked).rstrip(" ?")
+    return _QUOTE.sub("", "\n".join(lines[first_told:]))
 
 
 _QUICK = re.compile(

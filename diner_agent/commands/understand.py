@@ -13,6 +13,7 @@ from diner_agent.commands import grammar, passed_times
 from diner_agent.commands.grammar.assembly import Unread
 from diner_agent.commands.grammar.menu_questions import answer_question
 from diner_agent.commands.language_model import LlmOverBudget, LlmRateLimited, LlmReader, LlmUnavailable
+from diner_agent.commands.channel_text import plain
 from diner_agent.commands.model import CHANGE_ACTIONS, MENU_EDIT_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.questions import answer, answer_about, is_question
@@ -81,7 +82,9 @@ def confirmation_reasons(
     return tuple(reasons)
 
 
-_ASKED = re.compile(r"[^.!?\n]*\?+(?=\s|$)")
+# "oj 4.25?? no. 3.95": the "?" doubts a value the next words correct; the whole is one change.
+_CORRECTED = re.compile(r"\s*(?:no|nope|nah|wait|actually|make (?:it|that)|scratch that|i mean|sorry)\b", re.I)
+_ASKED = re.compile(r"(?:[^.!?\n]|\.(?=\d))*\?+(?=\s|$)")
 
 
 def _without_questions(text: str) -> str:
@@ -109,8 +112,9 @@ def understand(
     result = grammar.read(text, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
-    told = _without_questions(text)
-    if told != text and any(c.action in CHANGE_ACTIONS for c in result.commands):
+    flat = plain(text)  # a quote replied to is not a sentence of this message
+    told = _without_questions(flat)
+    if told != flat and not _CORRECTED.match(told) and any(c.action in CHANGE_ACTIONS for c in result.commands):
         # "po'boy sold out? customer's asking": the sentence asked is no command; the rest is read alone.
         result = grammar.read(told, snapshot, now)
         if not any(c.action in CHANGE_ACTIONS for c in result.commands):

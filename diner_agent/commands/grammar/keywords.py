@@ -35,6 +35,7 @@ _KEYWORDS = re.compile(
 )
 _BY_NAME: dict[str, type] = {cls.__name__: cls for cls in _WORDS}
 _SPACES = re.compile(r"\s+")
+_ACKNOWLEDGED = re.compile(r"(?:ok|okay|k|kk)\W+(?:thanks|thx|ty)\W*$")
 
 
 def keyword(text: str, *, cleaned: bool = False) -> Command | None:
@@ -48,4 +49,6 @@ def keyword(text: str, *, cleaned: bool = False) -> Command | None:
         return Help()
     bare = _SPACES.sub(" ", bare.strip(" .!?,;:-*~'\"").replace("\u2019", "'"))
     match = _KEYWORDS.match(bare.strip(" .!?,;:-"))
+    if match and match.lastgroup == "Confirm" and _ACKNOWLEDGED.match(bare):
+        return None  # "ok ty": a thank-you for news, not a YES to what was asked
     return _BY_NAME[match.lastgroup]() if match else None  # type: ignore[index]
