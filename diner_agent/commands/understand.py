@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Literal
 
 from diner_agent.commands import grammar, passed_times
+from diner_agent.commands.channel_text import plain
 from diner_agent.commands.grammar.assembly import Unread
 from diner_agent.commands.grammar.menu_questions import answer_question
 from diner_agent.commands.language_model import LlmOverBudget, LlmRateLimited, LlmReader, LlmUnavailable
-from diner_agent.commands.channel_text import plain
 from diner_agent.commands.model import CHANGE_ACTIONS, MENU_EDIT_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.questions import answer, answer_about, is_question
@@ -116,9 +116,9 @@ def understand(
     told = _without_questions(flat)
     if told != flat and not _CORRECTED.match(told) and any(c.action in CHANGE_ACTIONS for c in result.commands):
         # "po'boy sold out? customer's asking": the sentence asked is no command; the rest is read alone.
-        result = grammar.read(told, snapshot, now)
+        whole, result = result, grammar.read(told, snapshot, now)
         if not any(c.action in CHANGE_ACTIONS for c in result.commands):
-            return Understanding(text, "grammar", reply=answer(grammar.read(text, snapshot, now).commands, snapshot, now))
+            return Understanding(text, "grammar", reply=answer(whole.commands, snapshot, now))
     if result.commands and not result.incomplete:
         return _grammar_reading(text, result, snapshot, now, ())
     problem = result.problem

@@ -211,11 +211,21 @@ _REOPEN = re.compile(
 def reopen(clause: str, ctx: Context) -> Outcome:
     if _REOPEN.match(clause) and not names_menu_word(ctx.resolver, clause):  # "meatloaf's back": the item
         return Reading((Reopen(),))
+    if _CLOSURE_ENDED.search(clause) and not _LATER.search(clause) and not names_menu_word(ctx.resolver, clause):
+        return Reading((Reopen(),))  # "end the emergency closure, we're good", "lift the closure"
     told = _REOPEN_CUE.search(clause)
     if told and not _NOT_REOPEN.search(clause) and not names_menu_word(ctx.resolver, clause):
         return Reading((Reopen(),))  # "ok plumber's gone, we can open back up": the story, then the cue
     return None
 
+
+# The closure itself ended: "end the emergency closure", "lift the closure", "closure's over".
+_CLOSURE_ENDED = re.compile(
+    r"^(?:(?:ok|okay|so|please|pls|go ahead and|you can|we can)\s+)*"
+    r"(?:end|lift|cancel|clear|stop|remove|undo|take down)"
+    r"\s+(?:the\s+)?(?:emergency\s+)?(?:closure|closing|close)\b|\bclosure(?:'s| is)? (?:over|done|lifted|ended)\b"
+)
+_LATER = re.compile(r"\d|\b(?:not|don'?t|if|when|once|after|tomorrow|tmrw|tonight|until|till|til|at|later|soon)\b")
 
 # A reopening told as a story: the cue anywhere, with no closing word, number or day beside it.
 _REOPEN_CUE = re.compile(

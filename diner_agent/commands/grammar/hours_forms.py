@@ -49,8 +49,8 @@ def to_coming_dates(cmd: ChangeHours, clause: str, today: date) -> ChangeHours:
     """`cmd` with its weekdays as the coming dates, when the clause names them in the singular: a change
     told with an event's reason ("close at 3 on wednesday for inventory") or for this week only is
     that day's, not every week's. A plural or "every" keeps them weekly."""
-    if _SINGULAR_DAY.search(clause) or not any(len(key) == 3 for key in cmd.target):
-        return cmd
+    if _SINGULAR_DAY.search(clause) or _FOR_GOOD.search(clause) or not any(len(key) == 3 for key in cmd.target):
+        return cmd  # "mon-fri we open at 5am now for the construction guys": lasting, whatever the reason
     coming = [
         (today + timedelta(days=(WEEKDAYS.index(key) - today.weekday()) % 7)).isoformat() if len(key) == 3 else key
         for key in cmd.target

@@ -86,3 +86,16 @@ def test_a_reopening_told_as_a_story(text):
 def test_no_reopening_for_later_or_on_a_condition(text):
     commands, _ = read(text, LUNCH)
     assert {"action": "reopen", "target": None, "value": None} not in commands
+
+
+@pytest.mark.parametrize(
+    "text", ["end the emergency closure we're good", "lift the closure", "closure's over, come on in"]
+)
+def test_ending_the_closure_itself_reopens(text):
+    commands, _ = read(text)
+    assert [c["action"] for c in commands] == ["reopen"]
+
+
+def test_ending_the_closure_later_is_not_a_reopening_now():
+    commands, _ = read("we'll lift the closure tomorrow at 7")
+    assert [c["action"] for c in commands] != ["reopen"]

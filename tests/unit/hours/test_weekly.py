@@ -76,3 +76,8 @@ def test_one_week_only_or_an_events_day_is_that_date(text, expected):
 def test_a_time_change_for_one_weekday_named_once_is_the_coming_day(text, expected):
     commands, _ = read(text, LUNCH)
     assert commands == expected
+
+
+def test_a_lasting_word_keeps_a_change_told_with_a_reason_weekly():
+    commands, _ = read("mon-fri we open at 5am now for the construction guys", LUNCH)
+    assert commands == [hours(["mon", "tue", "wed", "thu", "fri"], "05:00", None)]
