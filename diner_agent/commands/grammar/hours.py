@@ -219,8 +219,12 @@ def _every_day_but(clause: str, ctx: Context) -> str:
 
 
 def _one_day_lead(clause: str, spans: list[tuple[int, int]]) -> bool:
-    """ "tomorrow we open at 7:30 and close at 3": one day named first holds for both times."""
-    return len(spans) == 1 and not _KW_RE.search(clause[: spans[0][0]])
+    """ "tomorrow we open at 7:30 and close at 3", "open at 6:30 tomorrow and close at 9:30": one day named
+    before the break holds for both times; "close at 3, tomorrow we open at 8" is two days' news."""
+    if len(spans) != 1:
+        return False
+    brk = _CLAUSE_BREAK.search(clause)
+    return brk is None or spans[0][0] < brk.start()
 
 
 def _days_lead_into_times(clause: str, ctx: Context) -> bool:

@@ -81,3 +81,17 @@ def test_a_time_change_for_one_weekday_named_once_is_the_coming_day(text, expect
 def test_a_lasting_word_keeps_a_change_told_with_a_reason_weekly():
     commands, _ = read("mon-fri we open at 5am now for the construction guys", LUNCH)
     assert commands == [hours(["mon", "tue", "wed", "thu", "fri"], "05:00", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("open at 6:30 tomorrow and close at 9", [hours(["2026-10-14"], "06:30", "21:00")]),
+        ("open at 7 saturday, close at 2", [hours(["2026-10-17"], "07:00", "14:00")]),
+        # The day after the break is that clause's own: today closes at 1, tomorrow opens at 8.
+        ("close at 1, tomorrow we open at 8", [hours(["2026-10-13"], None, "13:00"), hours(["2026-10-14"], "08:00")]),
+    ],
+)
+def test_one_day_named_before_the_break_holds_for_both_times(text, expected):
+    commands, _ = read(text, LUNCH)
+    assert commands == expected
