@@ -90,15 +90,20 @@ def told_of_one_week(clause: str, days: list[str], spans: list[tuple[int, int]],
     return not _FOR_GOOD.search(clause) and not _SCHEDULE.search(clause) and _TIME_VERB.search(clause) is not None
 
 
+# "sun closed", "sunday: closed", "sun - closed": a timetable line; "sunday we're closed" is news.
+_TIMETABLE_GAP = re.compile(r"\s*[:\-\u2013=]*\s*(?:is\s+|are\s+)?(?:clos\w*|shut\w*|off)\b")
+
+
 def weekly_or_once(clause: str, days: list[str], spans: list[tuple[int, int]], ctx: Context) -> Problem | None:
     """ "closed sunday", told as news, is this Sunday as often as every Sunday: asked. A timetable line
-    ("sun closed"), a plural ("closed sundays"), "on sunday" or a lasting change ("closed monday from now
-    on") is weekly."""
+    ("sun closed", "sunday: closed"; but "sunday we're closed" is news), a plural ("closed sundays"),
+    "on sunday" or a lasting change ("closed monday from now on") is weekly."""
     if len(days) != 1 or len(days[0]) != 3 or len(spans) != 1:
         return None
     start, end = spans[0]
     said = clause[start:end]
-    if _PLURAL_DAY.search(said) or _FOR_GOOD.search(clause) or not _HOURS_WORD.search(clause[:start]):
+    timetable = not _HOURS_WORD.search(clause[:start]) and _TIMETABLE_GAP.match(clause[end:])
+    if _PLURAL_DAY.search(said) or _FOR_GOOD.search(clause) or timetable:
         return None
     coming = ctx.today + timedelta(days=(WEEKDAYS.index(days[0]) - ctx.today.weekday()) % 7)
     name = coming.strftime("%A")

@@ -23,9 +23,10 @@ def test_weekly_or_one_date(text, expected):
     assert commands == expected
 
 
-def test_closed_with_a_bare_weekday_told_as_news_is_asked():
+@pytest.mark.parametrize("text", ["closed saturday", "saturday we're closed", "saturday we're closed, storm coming"])
+def test_closed_with_a_bare_weekday_told_as_news_is_asked(text):
     """ "closed saturday" is this Saturday as often as every Saturday: asked, naming the date."""
-    commands, _ = read("closed saturday", LUNCH)
+    commands, _ = read(text, LUNCH)
     assert commands == []
 
 
