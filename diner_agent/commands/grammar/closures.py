@@ -236,8 +236,9 @@ _REOPEN_CUE = re.compile(
 )
 _NOT_REOPEN = re.compile(
     r"\d|\b(?:clos\w*|shut\w*|not|don'?t|if|when|once|after|soon|later|maybe|might|tomorrow|tmrw|tonight|until|till|til|at|mon\w*|tue\w*|wed\w*|"
-    r"thu\w*|fri\w*|sat\w*|sun\w*|late|early|hours?)\b"
-)
+    r"thu\w*|fri\w*|sat\w*|sun\w*|late|early|hours?"
+    r"|door (?:was |is )?(?:left )?open|window|fridge|freezer|cooler|walk-?in|register|tab|gate)\b"
+)  # "somebody left the walk in door open again": a thing left open, not the diner
 
 
 __all__ = ["emergency", "reopen", "Problem"]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from diner_agent.commands.grammar.common import Context, Outcome, Reading
 from diner_agent.commands.grammar.hours_story import PART_OF_DAY
 from diner_agent.commands.grammar.marks import neutral
+from diner_agent.commands.lexicon import ENGLISH
 
 _ENDS_TIME = re.compile(
     r"(?:\d(?:st|nd|rd|th)?|\b(?:am|pm|noon|year|eve|halloween|christmas|thanksgiving|midnight|today|tonight|tomorrow|day|night|notice|week|weekend|"
@@ -40,7 +41,7 @@ def without_story(sentence: str, ctx: Context, read: Callable[[str, Context], Ou
                 return found
     for cut in range(1, len(words) - 1):
         head, rest = " ".join(words[:cut]), " ".join(words[cut:])
-        if _CUE.match(words[cut]) and neutral(head, ctx):
+        if _CUE.match(words[cut]) and words[cut - 1] not in ENGLISH.opened_things and neutral(head, ctx):
             found = read(rest, ctx)
             if isinstance(found, Reading):
                 return found

@@ -70,9 +70,11 @@ ENGLISH = Lexicon(
     wishes=(
         "wish", "wished", "used to", "use to", "remember when", "back when", "would be nice",
         "would've been nice", "if only", "imagine if", "miss when", "those were the days", "back in the day",
-        "in the old days", "we could've", "should've", "should have been",
+        "in the old days", "we could've", "should've", "should have been", "last winter", "last summer",
+        "last spring", "last fall", "last year", "years ago", "that one time", "the time we",
     ),
-    memories=("used to", "use to", "remember when", "back when", "back in the day", "in the old days"),
+    memories=("used to", "use to", "remember when", "back when", "back in the day", "in the old days", "last winter",
+        "last summer", "last spring", "last fall", "last year", "years ago", "that one time", "the time we"),
     retractions=(
         "scratch that", "never mind that", "nevermind that", "nvm that", "ignore that", "forget that",
         "cancel that", "no wait", "wait no", "nvm", "never mind", "nevermind", "ignore my last", "ignore",
@@ -123,5 +125,9 @@ ENGLISH = Lexicon(
         "machine", "machines", "iron", "irons", "maker", "makers", "blender", "blenders", "dispenser", "press",
         "guy", "guys", "man", "lady", "delivery", "deliveries", "truck", "supplier", "vendor", "order", "batter",
         "mix", "station", "cooler", "fridge", "freezer", "warmer", "case", "bin", "tank", "line", "nozzle",
+    ),
+    opened_things=(
+        "door", "window", "windows", "walk-in", "walkin", "fridge", "freezer", "cooler", "register", "drawer",
+        "tab", "gate", "lid", "valve", "oven", "hatch",
     ),
 )  # fmt: skip

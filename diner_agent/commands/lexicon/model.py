@@ -43,3 +43,5 @@ class Lexicon:
     # Nouns that make the menu word before them a modifier, not the item: "waffle iron", "shake machine",
     # "fish guy", "pancake batter". A story about the equipment or the supplier is not about the dish.
     not_item_heads: tuple[str, ...] = ()
+    # Things that are left open or shut: "somebody left the walk in door open again" is not the diner.
+    opened_things: tuple[str, ...] = ()

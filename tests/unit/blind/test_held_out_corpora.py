@@ -36,7 +36,7 @@ FLOORS = {
     # for their kinds (wrong changes down first).
     "r4_sms": (0.71, 0.815, 7),
     "r4_slack": (0.62, 0.75, 4),
-    "r4_voice": (0.675, 0.82, 6),
+    "r4_voice": (0.675, 0.82, 4),
     "r5_sms": (0.755, 0.835, 6),
     "r5_voice": (0.655, 0.775, 7),
 }

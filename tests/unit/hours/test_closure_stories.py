@@ -99,3 +99,16 @@ def test_ending_the_closure_itself_reopens(text):
 def test_ending_the_closure_later_is_not_a_reopening_now():
     commands, _ = read("we'll lift the closure tomorrow at 7")
     assert [c["action"] for c in commands] != ["reopen"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "somebody left the walk in door open again",
+        "last winter we had to close for a whole week when the pass shut down",
+        "the time we closed at noon for the blizzard was rough",
+    ],
+)
+def test_a_thing_left_open_or_a_memory_is_no_closing_or_reopening(text):
+    commands, _ = read(text)
+    assert commands == []
