@@ -12,7 +12,7 @@ from diner_agent.commands.grammar.phrases import PhraseTable, canon
 from diner_agent.commands.item_words import key_of
 from diner_agent.commands.model import Command
 from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown
-from diner_agent.menu.records import MenuSnapshot
+from diner_agent.menu.records import MenuItem, MenuSnapshot
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,7 @@ def resolve_items(phrase: str, ctx: Context, *, group: bool | None = None) -> It
     every part certain wins, then the one with fewest fuzzy parts, then the fewest parts. A name several
     items share is all of them when the text says all/both ("all the shakes"), else a question."""
     group = bool(_GROUP.search(phrase)) if group is None else group
+    both = _BOTH.search(phrase) is not None
     phrase = trim_item_phrase(phrase)
     if not phrase:
         return ItemList(problem=Problem("Which item? Nothing changed.", 1, "incomplete"))
@@ -148,6 +149,10 @@ def resolve_items(phrase: str, ctx: Context, *, group: bool | None = None) -> It
             if served != phrase and served:
                 again = _shared(_resolve(ctx.resolver, served), served, ctx)
                 resolution = again if isinstance(again, Match) else resolution
+        if isinstance(resolution, Match) and group:
+            resolution = _with_carriers(resolution, phrase, ctx)  # "both apple pies": Green Chile Apple Pie too
+        if isinstance(resolution, Ambiguous) and both and len(resolution.candidates) != 2:
+            return ItemList(problem=problem_for(resolution))  # "both" of three: which two?
         if isinstance(resolution, Match):
             return ItemList([resolution])
         if group and isinstance(resolution, Ambiguous):
@@ -178,6 +183,20 @@ def resolve_items(phrase: str, ctx: Context, *, group: bool | None = None) -> It
         if not isinstance(resolution, Match):
             return ItemList(problem=problem_for(resolution))
     return ItemList(problem=problem_for(whole))
+
+
+_BOTH = re.compile(r"\bboth\b")
+
+
+def _with_carriers(match: Match, phrase: str, ctx: Context) -> Resolution:
+    """ "both cheesecakes", "all the apple pies": the item named exactly and every item whose name holds all
+    its words (Strawberry Cheesecake, Green Chile Apple Pie), when the text says both or all."""
+    words = set(key_of(phrase).split())
+    others: dict[int, MenuItem] = {}
+    for item_words, item in ctx.resolver.word_sets:
+        if words and words <= item_words and item.id != match.item.id:
+            others.setdefault(item.id, item)
+    return Ambiguous(phrase, (match.item, *others.values())) if others else match
 
 
 def _shared(resolution: Resolution, phrase: str, ctx: Context) -> Resolution:

@@ -66,7 +66,7 @@ _FOR_GOOD = re.compile(
 )
 # Words that make a clause a timetable or a standing schedule, not news of one day.
 _SCHEDULE = re.compile(r"\b(?:hours|hrs|schedule|regular|usual|normally|weekly|winter|summer)\b|->|\u2192")
-_TIME_VERB = re.compile(r"\b(?:clos\w*|open\w*|shut\w*|stay\w*)\b")
+_TIME_VERB = re.compile(r"\b(?:clos\w*|open\w*|shut\w*)\b")  # not "stays": "sat 7-3 stays the same"
 _PLURAL_SAID = re.compile(r"days\b|\b(?:mon|fri|sat|sun)s\b")
 _DAY_RANGE = re.compile(r"-|\u2013|\b(?:thru|through|to|till|til)\b")
 

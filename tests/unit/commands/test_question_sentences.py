@@ -1,4 +1,4 @@
-"""A sentence asked ahead of others ("reuben sold out? customer is asking") is no command, even when the
+"""Sentences asked ahead of others, "ok ty", and "both" over an exact name: what a text says of itself.
 text does not end in "?"; what the other sentences tell is still read."""
 
 from __future__ import annotations
@@ -35,3 +35,13 @@ def test_ok_with_thanks_acknowledges_and_confirms_nothing():
 
     assert keyword("ok ty :+1:") is None and keyword("ok thanks!") is None
     assert keyword("ok").action == "confirm" and keyword("yes thanks").action == "confirm"
+
+
+def test_both_takes_the_item_named_exactly_and_the_one_whose_name_holds_it():
+    commands, _ = read("both cheeseburgers 13")
+    assert sorted((c["target"], c["value"]) for c in commands) == [
+        ("Bacon Cheeseburger", "13.00"),
+        ("Cheeseburger", "13.00"),
+    ]
+    commands, _ = read("cheeseburger 13")
+    assert [c["target"] for c in commands] == ["Cheeseburger"]
