@@ -191,7 +191,8 @@ def _hours(clause: str, ctx: Context) -> Outcome:
     if not days:
         days = [ctx.today.isoformat()]
     command = ChangeHours(target=days, value=value)
-    if once or (isinstance(value, HoursValue) and told_of_one_week(clause, days, spans, ctx.today)):
+    mixed = any(len(k) == 10 for k in days) and any(len(k) == 3 for k in days)  # "closed tmrw and thursday"
+    if once or mixed or (isinstance(value, HoursValue) and told_of_one_week(clause, days, spans, ctx.today)):
         command = to_coming_dates(command, clause, ctx.today)
     settled = settle(command, times, clause, ctx)
     if isinstance(settled, Problem):

@@ -37,8 +37,9 @@ def test_a_weekday_beside_a_day_of_the_month_moves_to_the_month_where_they_agree
 
 
 def test_a_weekday_after_a_date_is_still_a_day_of_its_own():
+    """Not folded into Friday's date; listed beside a date, it is the coming Saturday, not every one."""
     commands, _ = read("fri 10/16 and sat closed")
-    assert commands == [closed(["2026-10-16", "sat"])]
+    assert commands == [closed(["2026-10-16", "2026-10-17"])]
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,16 @@ def test_a_lasting_word_keeps_a_change_told_with_a_reason_weekly():
 def test_one_day_named_before_the_break_holds_for_both_times(text, expected):
     commands, _ = read(text, LUNCH)
     assert commands == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("closed tmrw and saturday, kitchen reno", [closed(["2026-10-14", "2026-10-17"])]),
+        ("open 7-2 tomorrow and saturday", [hours(["2026-10-14", "2026-10-17"], "07:00", "14:00")]),
+        ("closed tomorrow and every saturday", [closed(["2026-10-14", "sat"])]),
+    ],
+)
+def test_a_weekday_listed_beside_a_date_is_the_coming_one(text, expected):
+    commands, _ = read(text, LUNCH)
+    assert commands == expected
