@@ -29,6 +29,11 @@ class _Marks:
         negations = "|".join(re.escape(n) for n in sorted(lexicon.negations, key=len, reverse=True))
         # "3.25 not 3.00" corrects the old price: a "not" before a number negates nothing.
         self.negation = re.compile(rf"(?<![\w'])(?:{negations})(?![\w'])(?!\s+(?:{exempt})\b)(?!\s+\$?\d)")
+        no = "|".join(re.escape(w) for w in lexicon.no_word) or "(?!)"
+        kinds = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in lexicon.closing_kinds) or "(?!)"
+        nouns = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in lexicon.closing_nouns) or "(?!)"
+        # "no closing today after all", "no snow closing, we're staying open": a closing said not to happen.
+        self.no_closing = re.compile(rf"(?<![\w'])(?:{no})\s+(?:(?:{kinds})\s+)?(?:{nouns})(?![\w'])")
         exempt_if = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in lexicon.conditional_exempt)
         self.conditional_exempt = re.compile(rf"\b(?:{exempt_if})\b")
         conditionals = "|".join(re.escape(c) for c in sorted(lexicon.conditionals, key=len, reverse=True))
@@ -63,7 +68,8 @@ def _marks(lexicon: Lexicon) -> _Marks:
 
 
 def negated(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
-    return _marks(lexicon).negation.search(sentence) is not None
+    marks = _marks(lexicon)
+    return marks.negation.search(sentence) is not None or marks.no_closing.search(sentence) is not None
 
 
 def conditional(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:

@@ -57,6 +57,9 @@ ENGLISH = Lexicon(
         "don't", "dont", "do not", "doesn't", "does not", "never", "no need to", "not going to", "won't",
         "wont", "shouldn't", "not",
     ),
+    no_word=("no",),
+    closing_kinds=("snow", "early", "emergency", "weather", "storm", "ice", "holiday", "noon", "early afternoon"),
+    closing_nouns=("close", "closing", "closure", "closures", "shutdown", "shut down", "snow day", "early close"),
     negation_exempt_next=(
         "have", "got", "serve", "serving", "sell", "selling", "carry", "do", "doing", "offer", "make",
         "any", "know", "available", "avail", "in", "on", "offering", "selling", "open", "closed", "sure",

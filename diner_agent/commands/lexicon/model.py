@@ -45,3 +45,8 @@ class Lexicon:
     not_item_heads: tuple[str, ...] = ()
     # Things that are left open or shut: "somebody left the walk in door open again" is not the diner.
     opened_things: tuple[str, ...] = ()
+    # "no closing today", "no snow closing": the word for "no", the kinds of closing it may name between, and
+    # the closing words themselves.
+    no_word: tuple[str, ...] = ()
+    closing_kinds: tuple[str, ...] = ()
+    closing_nouns: tuple[str, ...] = ()

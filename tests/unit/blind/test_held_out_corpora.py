@@ -37,7 +37,7 @@ FLOORS = {
     "r4_sms": (0.71, 0.815, 7),
     "r4_slack": (0.62, 0.75, 4),
     "r4_voice": (0.675, 0.82, 4),
-    "r5_sms": (0.76, 0.835, 5),
+    "r5_sms": (0.76, 0.835, 4),
     # r5 Slack, first exposure on 4738acc: 69/80/12 (the round's start, 944469b, scored 70/80/12).
     "r5_slack": (0.705, 0.815, 7),
     "r5_voice": (0.655, 0.775, 7),

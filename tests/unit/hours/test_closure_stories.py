@@ -112,3 +112,11 @@ def test_ending_the_closure_later_is_not_a_reopening_now():
 def test_a_thing_left_open_or_a_memory_is_no_closing_or_reopening(text):
     commands, _ = read(text)
     assert commands == []
+
+
+@pytest.mark.parametrize(
+    "text", ["no closing today after all", "no snow closing today, we're staying open", "no early close today"]
+)
+def test_a_closing_said_not_to_happen_changes_nothing(text):
+    commands, _ = read(text)
+    assert commands == []
