@@ -112,7 +112,9 @@ def understand(
     result = grammar.read(text, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
-    flat = plain(text)  # a quote replied to is not a sentence of this message
+    # A quote replied to is not a sentence of this message; the channel pass (which the grammar ran once
+    # already) is only worth running again when there can be a "?" in it (an entity may spell one).
+    flat = plain(text) if "?" in text or "&" in text else text
     told = _without_questions(flat)
     if told != flat and not _CORRECTED.match(told) and any(c.action in CHANGE_ACTIONS for c in result.commands):
         # "po'boy sold out? customer's asking": the sentence asked is no command; the rest is read alone.

@@ -76,8 +76,8 @@ def told_of_one_week(clause: str, days: list[str], spans: list[tuple[int, int]],
     weekday named once, with nothing saying it lasts, is news of the coming one (measured: twelve writers of
     held-out corpora read it so, and a one-day change that should have been weekly costs less than a week's
     hours changed for one day). Several days ("fri & sat open till 9"), a plural ("saturdays"), "every", a range
-    of days ("mon-thu"), "on sunday", a timetable line
-    ("sat 7-3", "sunday hours 8-1") or a lasting word ("from now on", "for the winter") keeps it weekly."""
+    of days ("mon-thu"), "on sunday", a timetable line ("sat 7-3", "sunday hours 8-1") or a lasting word
+    ("from now on", "for the winter") keeps it weekly."""
     if len(days) != 1 or len(days[0]) != 3 or len(spans) != 1 or WEEKDAYS.index(days[0]) == today.weekday():
         return False  # today's own weekday, named instead of "today", is said of the week's schedule
     start, end = spans[0]
@@ -85,7 +85,7 @@ def told_of_one_week(clause: str, days: list[str], spans: list[tuple[int, int]],
         return False
     if re.search(r"\bon\s*$", clause[:start]) or re.match(r"on\b", clause[start:end]):
         return False  # "open 8-2 on sunday": said of Sundays (the contract's own sample)
-    if re.search(r"\b(?:every|each|all|weekdays|weekends)\b", clause):
+    if _SINGULAR_DAY.search(clause) or re.search(r"\bweekends\b", clause):
         return False
     return not _FOR_GOOD.search(clause) and not _SCHEDULE.search(clause) and _TIME_VERB.search(clause) is not None
 
