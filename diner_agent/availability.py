@@ -65,7 +65,7 @@ def redis_ping(settings: Settings, clock: Clock) -> tuple[Callable[[], bool], Ca
     """A readiness probe of REDIS_URL on its own guarded client (and its closer), or None without Redis."""
     if not settings.redis_url:
         return None
-    client = guarded_redis(settings.redis_url, clock, timeout=settings.redis_timeout, skip_for=1.0)
+    client = guarded_redis(settings.redis_url, clock, name="health", timeout=settings.redis_timeout, skip_for=1.0)
 
     def ping() -> bool:
         return bool(client.ping())

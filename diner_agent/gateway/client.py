@@ -66,7 +66,13 @@ class AIGateway(Streaming):
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(limits=httpx.Limits(max_connections=100, max_keepalive_connections=50))
         self._redis = (
-            guarded_redis(config.redis_url, self._clock, timeout=config.redis_timeout, skip_for=config.redis_skip_for)
+            guarded_redis(
+                config.redis_url,
+                self._clock,
+                name="gateway",
+                timeout=config.redis_timeout,
+                skip_for=config.redis_skip_for,
+            )
             if config.redis_url
             else None
         )

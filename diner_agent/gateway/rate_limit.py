@@ -19,9 +19,10 @@ import random
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import limits
 import redis
@@ -29,7 +30,7 @@ from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from diner_agent.clock import Clock, library_epoch
-from diner_agent.redis_guard import GuardedRedis, RedisBreaker
+from diner_agent.redis_guard import GuardedRedis, RedisSkipped
 
 from .errors import RateLimited, Unavailable
 from .memory_window import MemoryWindows
@@ -66,8 +67,11 @@ class TenantLimiter:
     ) -> None:
         self._item = limits.parse(rate)
         self._items = {rate: self._item}
-        # `limits` talks to the pool directly, past the guard's wrapper, so the breaker is checked here.
-        self._breaker: RedisBreaker | None = getattr(redis_client, "breaker", None)
+        # `limits` talks to the pool directly, past the guard's wrapper, so each use of it goes through
+        # the guard here (the breaker, and the call counted like any other Redis call).
+        self._guard: Callable[[Callable[..., Any]], Callable[..., Any]] = (
+            redis_client.guard if isinstance(redis_client, GuardedRedis) else _unguarded
+        )
         if redis_client is not None:
             url = "redis://"  # the pool below decides where it really connects
             storage = RedisStorage(url, connection_pool=redis_client.connection_pool, key_prefix=f"{prefix}:limits")
@@ -87,36 +91,37 @@ class TenantLimiter:
 
     def try_acquire(self, tenant: str, rate: str | None = None) -> float | None:
         item = self.item(rate)
-        breaker = self._breaker
-        if breaker is not None and not breaker.allow():
-            # Failing open would let a Redis outage turn into an unbounded bill: fail closed, at once.
-            raise Unavailable("The rate-limit store failed a moment ago; no AI call without a counted slot.")
         try:
-            with self._local:
-                taken = self._limiter.hit(item, tenant)
-            if not taken:
-                reset, _remaining = self._limiter.get_window_stats(item, tenant)
+            taken, reset = self._guard(self._hit)(item, tenant)
+        except RedisSkipped:
+            # Failing open would let a Redis outage turn into an unbounded bill: fail closed, at once.
+            raise Unavailable("The rate-limit store failed a moment ago; no AI call without a counted slot.") from None
         except redis.RedisError as exc:
-            if breaker is not None and isinstance(exc, redis.ConnectionError | redis.TimeoutError):
-                breaker.failure()
             raise Unavailable(f"The rate-limit store is unreachable ({type(exc).__name__}).") from None
-        if breaker is not None:
-            breaker.success()
         if taken:
             return None
         return max(_SLACK, reset - library_epoch() + _SLACK)  # `limits` dates its windows itself
 
+    def _hit(self, item, tenant: str) -> tuple[bool, float]:  # type: ignore[no-untyped-def]
+        with self._local:
+            if self._limiter.hit(item, tenant):
+                return True, 0.0
+            reset, _remaining = self._limiter.get_window_stats(item, tenant)
+            return False, reset
+
     def status(self, tenant: str, rate: str | None = None) -> RateInfo | None:
         """The tenant's window now, for the response headers; None when the store cannot say."""
         item = self.item(rate)
-        if self._breaker is not None and not self._breaker.allow():
-            return None
         try:
-            reset, remaining = self._limiter.get_window_stats(item, tenant)
+            reset, remaining = self._guard(self._limiter.get_window_stats)(item, tenant)
         except redis.RedisError:
             return None
         wait = 0.0 if remaining >= item.amount else max(0.0, reset - library_epoch())  # the oldest hit's expiry
         return RateInfo(item.amount, max(0, remaining), wait)
+
+
+def _unguarded(call: Callable[..., Any]) -> Callable[..., Any]:
+    return call
 
 
 class TenantGate:

@@ -85,5 +85,5 @@ def seen_events(redis_url: str | None, clock: Clock | None = None) -> SeenEvents
     if redis_url:
         # One quick attempt, then skipped for a while: a slow or absent Redis must not hold up an ack;
         # failing open is safe here.
-        return RedisSeen(guarded_redis(redis_url, clock or SystemClock()))
+        return RedisSeen(guarded_redis(redis_url, clock or SystemClock(), name="slack"))
     return MemorySeen(clock=clock)

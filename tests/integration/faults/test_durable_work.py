@@ -69,9 +69,10 @@ def test_a_slow_model_flood_stalls_no_one_and_every_answer_is_sent_once(durable_
         grammar_results = [f.result() for f in grammar]
         other = other_ai.result()
     for replies, took, _sid in ai_results + [other]:
-        assert replies == [HOLD_ON] and took < 1.5, (replies, took)
+        # Answered before the model could have finished (each call takes MODEL_SECONDS): nobody waited on it.
+        assert replies == [HOLD_ON] and took < MODEL_SECONDS, (replies, took)
     for replies, took, _sid in grammar_results:
-        assert "Nothing changed" not in replies[0] and took < 1.0, (replies, took)
+        assert "Nothing changed" not in replies[0] and took < MODEL_SECONDS, (replies, took)
 
     assert eventually(lambda: len(twilio_rest.sent) >= flood + 1, timeout=60), len(twilio_rest.sent)
     assert Assembly.of(app).durable.wait_idle(10)

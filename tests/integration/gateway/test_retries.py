@@ -31,7 +31,7 @@ def test_a_retry_after_past_the_deadline_is_not_waited_for(make_gateway, fake_cl
     started = time.monotonic()
     with pytest.raises(RateLimited) as refused:
         gateway.complete("blue-plate", MESSAGES)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0, "the 10 s Retry-After was not waited out"
     assert refused.value.retry_after == 10
     assert len(fake_cloudflare.requests) == 1 and sink.records[0].retried is False
 
