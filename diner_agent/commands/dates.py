@@ -16,7 +16,8 @@ HOLIDAYS = (
     r"new year|(?:the )?day after thanksgiving|black friday|thanksgiving|turkey day|july 4th|4th of july|"
     r"fourth of july|independence day|halloween|veterans'? day|memorial day|labor day|valentine'?s(?: day)?|"
     r"st\.? patrick'?s(?: day)?|mother'?s day|father'?s day|easter(?: sunday)?|the day after tomorrow|"
-    r"day after tomorrow"
+    r"day after tomorrow|juneteenth|cinco de mayo|presidents'? day|president'?s day|washington'?s birthday|"
+    r"(?:mlk|martin luther king(?: jr\.?)?) day|columbus day|indigenous peoples'? day"
 )
 
 
@@ -65,11 +66,22 @@ def holiday(name: str, today: date) -> date:
         return _yearly(today, lambda year: _nth_weekday(year, 5, 6, 2))
     if "father" in name:
         return _yearly(today, lambda year: _nth_weekday(year, 6, 6, 3))
+    moving = _MONDAY_HOLIDAYS.get(name.split()[0])
+    if moving is not None:  # "the third Monday of February"
+        return _yearly(today, lambda year: _nth_weekday(year, moving[0], 0, moving[1]))
     return upcoming(today, 7, 4)
 
 
 # Holidays on one date every year, by their first word.
-_FIXED_HOLIDAYS = {"halloween": (10, 31), "veterans": (11, 11), "valentines": (2, 14), "st": (3, 17), "st.": (3, 17)}
+_FIXED_HOLIDAYS = {
+    "halloween": (10, 31), "veterans": (11, 11), "valentines": (2, 14), "st": (3, 17), "st.": (3, 17),
+    "juneteenth": (6, 19), "cinco": (5, 5),
+}  # fmt: skip
+# Holidays on a Monday, by their first word: (month, which Monday).
+_MONDAY_HOLIDAYS = {
+    "presidents": (2, 3), "president": (2, 3), "washingtons": (2, 3),
+    "mlk": (1, 3), "martin": (1, 3), "columbus": (10, 2), "indigenous": (10, 2),
+}  # fmt: skip
 
 
 def _yearly(today: date, on: Callable[[int], date]) -> date:

@@ -21,7 +21,6 @@ _INTERROGATIVE = frozenset(
     "shall has have had isn't aren't wasn't weren't don't doesn't didn't".split()
 )
 _MODAL = frozenset({"can", "could", "will", "would"})
-_DO = frozenset({"do", "does", "did", "don't", "doesn't", "didn't"})
 _SUBJECTS = frozenset(
     "we you u ya y'all yall they i he she it our any anyone anybody someone somebody everyone everybody".split()
 )  # a question, unless it asks "you" to do something
@@ -30,7 +29,9 @@ _WORDS_ONLY = re.compile(r"[^\w' ]+")
 
 
 def is_question(text: str) -> bool:
-    """Phrased as a question: ends with '?' or opens with a question word, but is not a polite request."""
+    """Phrased as a question: ends with '?' or opens with a question word, but is not a polite request.
+    "did"/"does" never open an order ("did Sam already 86 the okra" asks, with or without its '?'); only
+    "do"/"don't" can ("do the usual", "don't 86 the pie")."""
     words = _WORDS.findall(text.lower().replace("\u2019", "'"))
     if not words:
         return False
@@ -41,7 +42,7 @@ def is_question(text: str) -> bool:
         return True
     if words[0] in ("what", "how", "have", "has") and len(words) > 1 and words[1] in ("a", "an"):
         return False  # "what a week. coffee 3.25", "have a good one": an exclamation, a wish
-    if words[0] in _DO:  # "do we have pie" asks; "do the usual with the joe" tells
+    if words[0] in ("do", "don't"):  # "do we have pie" asks; "do the usual with the joe" tells
         return len(words) > 1 and words[1] in _SUBJECTS
     return words[0] in _INTERROGATIVE
 

@@ -24,7 +24,7 @@ from diner_agent.commands.grammar.common import Context, Outcome, Problem, Readi
 from diner_agent.commands.grammar.hours import hours
 from diner_agent.commands.grammar.keywords import keyword
 from diner_agent.commands.grammar.lines import better, line_reading, lines_as_sentences, without_place
-from diner_agent.commands.grammar.marks import conditional, corrected, lone_aside, negated, neutral, wish
+from diner_agent.commands.grammar.marks import corrected, held_back, lone_aside, neutral
 from diner_agent.commands.grammar.menu_edits import PARSERS as MENU_EDITS
 from diner_agent.commands.grammar.misheard import rehear
 from diner_agent.commands.grammar.prices import price
@@ -104,9 +104,11 @@ def _read_sentences(norm: str, ctx: Context) -> GrammarResult:
     assembly = Assembly()
     previous: Reading | None = None
     for chunk in chunks:
-        held = "negated" if negated(chunk) else "conditional" if conditional(chunk) else "wish" if wish(chunk) else None
+        held = held_back(chunk)
         if held is not None:
             assembly.leave(chunk, held)  # never applied, whatever it says
+            if held == "refused" and previous is not None:
+                assembly.withdraw(previous)  # "coffee 3.25. hold off though": the sentence before is put off
             previous = None
             continue
         outcome = _read_chunk(chunk, ctx)

@@ -12,18 +12,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 from diner_agent.commands.grammar.common import Outcome, Problem, Reading
-from diner_agent.commands.model import Command
+from diner_agent.commands.model import ChangeHours, Command
 from diner_agent.commands.resolve import Match
 
 # Problems that are a question for the owner whatever else the text says.
+MAX_DAYS = 14  # ChangeHours.target's limit
 ASK_FIRST = frozenset({"ambiguous", "invalid", "everything"})
 
-Why = Literal["proposed", "unread", "negated", "conditional", "wish"]
+Why = Literal["proposed", "unread", "negated", "conditional", "wish", "refused"]
 
 _HELD = {
     "negated": "That reads as a change not to make, so nothing changed.",
     "conditional": "I only change things now, not 'if ...' or 'maybe'. Text me when it happens. Nothing changed.",
     "wish": "That reads as a wish or a memory, not a change to make, so nothing changed.",
+    "refused": "That reads as a change someone decided against or put off, so nothing changed.",
 }
 
 
@@ -107,10 +109,14 @@ class Assembly:
             elif not match.certain:
                 self.matches[same[0]] = match
 
+    def withdraw(self, reading: Reading) -> None:
+        """Take back what `reading` added: a later sentence decided against it."""
+        self.commands = [c for c in self.commands if c not in reading.commands]
+
     def result(self) -> GrammarResult:
         partial = tuple(self.partial)
         if self.commands:
-            return GrammarResult(tuple(self.commands), tuple(self.matches), partial=partial)
+            return GrammarResult(_same_hours_together(self.commands), tuple(self.matches), partial=partial)
         if self.problems:
             problem = max(self.problems, key=lambda p: p.weight)
             return GrammarResult(problem=problem, partial=partial, read_some=self.read_some)
@@ -118,6 +124,31 @@ class Assembly:
         if held:
             return GrammarResult(problem=Problem(_HELD[held[0]], 3, "held"), partial=partial)
         return GrammarResult(partial=partial)
+
+
+def _same_hours_together(commands: list[Command]) -> tuple[Command, ...]:
+    """Days given the same hours on separate lines ("mondays: 6-14 / wednesdays: 6-14") as one change
+    listing them, as the parse contract has it; weekly days and dates are never mixed in one."""
+    out: list[Command] = []
+    for command in commands:
+        if isinstance(command, ChangeHours):
+            weekly = _weekly(command)
+            for k, earlier in enumerate(out):
+                if not isinstance(earlier, ChangeHours) or earlier.value != command.value or _weekly(earlier) != weekly:
+                    continue
+                days = list(dict.fromkeys([*earlier.target, *command.target]))
+                if len(days) <= MAX_DAYS:
+                    out[k] = earlier.model_copy(update={"target": days})
+                    break
+            else:
+                out.append(command)
+        else:
+            out.append(command)
+    return tuple(out)
+
+
+def _weekly(command: ChangeHours) -> bool:
+    return all(len(day) == 3 for day in command.target)
 
 
 def _key(command: Command) -> tuple:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from diner_agent.commands.grammar.common import Context
 from diner_agent.commands.item_words import singular
 from diner_agent.commands.lexicon import ENGLISH, Lexicon
+from diner_agent.commands.when import WhenError, find_days
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 _PRONOUNS = frozenset("it em 'em them those these everything all both".split())
@@ -42,6 +43,8 @@ class _Marks:
         self.starts_conditional = re.compile(r"^(?:when|once|whenever|as soon as)\s")
         wishes = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(lexicon.wishes, key=len, reverse=True))
         self.wish = re.compile(rf"(?<![\w'])(?:{wishes})(?![\w'])")
+        refusals = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.refusals) or "(?!)"
+        self.refusal = re.compile(rf"(?<![\w'])(?:{refusals})(?![\w'])")
         retract = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.retractions)
         self.retraction = re.compile(
             r"(?P<prev>(?:^|(?<=[.;,\n!]))[^.;,\n!]+?)[\s,.;:!\-]*(?:(?:actually|wait|oh|no|oops|sorry|hmm)[\s,.!\-]+)*"
@@ -98,6 +101,23 @@ def wish(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
     return not (memory and _NOW.search(sentence, found.end()))
 
 
+def refused(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
+    """ "Gary wants coffee at 3 but I said no", "pie 6.50, hold off till Monday": a change told, then
+    decided against or put off: never applied."""
+    return _marks(lexicon).refusal.search(sentence) is not None
+
+
+def held_back(sentence: str, lexicon: Lexicon = ENGLISH) -> str | None:
+    """Why a sentence is never applied, whatever it says (an `Unread.why`), or None."""
+    if negated(sentence, lexicon):
+        return "negated"
+    if conditional(sentence, lexicon):
+        return "conditional"
+    if wish(sentence, lexicon):
+        return "wish"
+    return "refused" if refused(sentence, lexicon) else None
+
+
 _NOW = re.compile(r"\b(?:now|from now on|anymore|these days|starting (?:today|now|tomorrow))\b")
 
 
@@ -133,6 +153,8 @@ def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:
     words = _WORD.findall(clause)
     if len(words) > 10:
         return False
+    if _names_a_day(clause, ctx):  # "presidents day", "the 4th of july": the day the command is for
+        return False
     for k, word in enumerate(words):
         key = singular(word.replace("'", ""))
         if word in _PRONOUNS or word in marks.schedule or key in marks.schedule or word == "86":
@@ -145,3 +167,12 @@ def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:
                 continue  # "the waffle iron's broken": a story about the equipment, not the dish
             return False
     return not negated(clause, lexicon) and not conditional(clause, lexicon)
+
+
+def _names_a_day(clause: str, ctx: Context) -> bool:
+    """A day other than today: dropped as context, it would leave the command on the wrong day."""
+    try:
+        days = find_days(clause, ctx.today)[0]
+    except WhenError:
+        return True  # a day that does not exist is still a day word
+    return bool(days) and days != [ctx.today.isoformat()]

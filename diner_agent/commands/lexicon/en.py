@@ -78,6 +78,12 @@ ENGLISH = Lexicon(
     ),
     memories=("used to", "use to", "remember when", "back when", "back in the day", "in the old days", "last winter",
         "last summer", "last spring", "last fall", "last year", "years ago", "that one time", "the time we"),
+    refusals=(
+        "i said no", "said no way", "but no way", "but no", "hold off", "holding off", "but not yet", "let's not",
+        "lets not", "decided not to", "decided against", "not doing that", "not doing it", "vetoed",
+        "shot it down", "shot that down", "not happening", "don't do it", "dont do it", "don't do that",
+        "dont do that", "told him no", "told her no", "told them no",
+    ),
     retractions=(
         "scratch that", "never mind that", "nevermind that", "nvm that", "ignore that", "forget that",
         "cancel that", "no wait", "wait no", "nvm", "never mind", "nevermind", "ignore my last", "ignore",

@@ -30,6 +30,7 @@ class Lexicon:
     conditionals: tuple[str, ...]  # "if", "unless": a change for later, never applied now
     wishes: tuple[str, ...]  # "I wish", "we used to": a wish or a memory, never a change
     memories: tuple[str, ...]  # those of the wishes that tell the past: "it used to be 6.75, it's 7.25 now"
+    refusals: tuple[str, ...]  # "but I said no", "hold off": a change someone decided against or put off
     retractions: tuple[str, ...]  # "scratch that": the clause before is withdrawn
     replacements: tuple[str, ...]  # "make that", "I meant": the clause before is replaced
     asides: tuple[str, ...]  # what alone is only framing: "hi", "thanks", "appreciate it"
