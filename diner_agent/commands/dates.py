@@ -16,7 +16,7 @@ HOLIDAYS = (
     r"new year|(?:the )?day after thanksgiving|black friday|thanksgiving|turkey day|july 4th|4th of july|"
     r"fourth of july|independence day|halloween|veterans'? day|memorial day|labor day|valentine'?s(?: day)?|"
     r"st\.? patrick'?s(?: day)?|mother'?s day|father'?s day|easter(?: sunday)?|the day after tomorrow|"
-    r"day after tomorrow|juneteenth|cinco de mayo|presidents'? day|president'?s day|washington'?s birthday|"
+    r"day after tomorrow|good friday|juneteenth|cinco de mayo|presidents'? day|president'?s day|washington'?s birthday|"
     r"(?:mlk|martin luther king(?: jr\.?)?) day|columbus day|indigenous peoples'? day"
 )
 
@@ -58,6 +58,8 @@ def holiday(name: str, today: date) -> date:
         return upcoming(today, *fixed)
     if "easter" in name:
         return _yearly(today, _easter)
+    if "good friday" in name:
+        return _yearly(today, lambda year: _easter(year) - timedelta(days=2))
     if "memorial" in name:  # the last Monday of May
         return _yearly(today, lambda year: _nth_weekday(year, 6, 0, 1) - timedelta(days=7))
     if "labor" in name:

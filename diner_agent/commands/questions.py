@@ -25,6 +25,8 @@ _SUBJECTS = frozenset(
     "we you u ya y'all yall they i he she it our any anyone anybody someone somebody everyone everybody".split()
 )  # a question, unless it asks "you" to do something
 _WORDS = re.compile(r"[a-z0-9']+")
+# A greeting or a mention ahead of the words that ask or tell: "hey @bot, can you ..." is a request.
+_OPENING = re.compile(r"^(?:\s*(?:(?:hey|hi|hello|yo|ok|okay|so|oh|and|also)\b|<@\w+>)[\s,:!.\-]*)+")
 _WORDS_ONLY = re.compile(r"[^\w' ]+")
 
 
@@ -32,7 +34,7 @@ def is_question(text: str) -> bool:
     """Phrased as a question: ends with '?' or opens with a question word, but is not a polite request.
     "did"/"does" never open an order ("did Sam already 86 the okra" asks, with or without its '?'); only
     "do"/"don't" can ("do the usual", "don't 86 the pie")."""
-    words = _WORDS.findall(text.lower().replace("\u2019", "'"))
+    words = _WORDS.findall(_OPENING.sub("", text.lower().replace("\u2019", "'")))
     if not words:
         return False
     if words[0] in _MODAL or (words[0] == "please" and len(words) > 1 and words[1] in _MODAL):

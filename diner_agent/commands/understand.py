@@ -92,7 +92,8 @@ def _without_questions(text: str) -> str:
     body = text.rstrip()
     if "?" not in body.rstrip("?"):
         return text
-    return _ASKED.sub(" ", body).strip()
+    # A polite request keeps its "?" ("can you make the western 11.75? thx"): it tells, it does not ask.
+    return _ASKED.sub(lambda m: m.group(0) if not is_question(m.group(0)) else " ", body).strip()
 
 
 def understand(

@@ -49,7 +49,7 @@ DAY_ATOM = (
 _DAYISH = re.compile(
     r"\d/|\b(?:m-f|mon|tu|we|th|fri|sat|sun|tod|ton|tom|tmr|tmo|2mo|2da|tda|this|next|coming|only|wk|ev|each|dai|all|7|"
     r"seven|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|chri|xmas|nye|new|thanks|turkey|indep|4th|fourth|the|day|"
-    r"hallo|black|vet|memor|labor|valen|st|mother|father|easter|pres|wash|mlk|martin|columb|indig|cinco|"
+    r"hallo|black|good|vet|memor|labor|valen|st|mother|father|easter|pres|wash|mlk|martin|columb|indig|cinco|"
     r"\d{1,2}(?:st|nd|rd|th)?\s)"
 )
 DAY_ATOM_RE = re.compile(r"\b(?:on\s+|every\s+|for\s+)?(?:" + DAY_ATOM + ")")

@@ -18,7 +18,7 @@ from functools import lru_cache
 from diner_agent.commands.grammar.common import Context
 from diner_agent.commands.item_words import singular
 from diner_agent.commands.lexicon import ENGLISH, Lexicon
-from diner_agent.commands.when import WhenError, find_days
+from diner_agent.commands.when import MONTH_RE, WhenError, find_days
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 _PRONOUNS = frozenset("it em 'em them those these everything all both".split())
@@ -37,7 +37,11 @@ class _Marks:
         self.no_closing = re.compile(rf"(?<![\w'])(?:{no})\s+(?:(?:{kinds})\s+)?(?:{nouns})(?![\w'])")
         exempt_if = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in lexicon.conditional_exempt)
         self.conditional_exempt = re.compile(rf"\b(?:{exempt_if})\b")
-        conditionals = "|".join(re.escape(c) for c in sorted(lexicon.conditionals, key=len, reverse=True))
+        # "may" before a day number is the month ("closed may 1st"), not a maybe.
+        conditionals = "|".join(
+            re.escape(c) + (r"(?!\s+\d)" if re.fullmatch(MONTH_RE, c) else "")
+            for c in sorted(lexicon.conditionals, key=len, reverse=True)
+        )
         # At a sentence's start or after a comma ("86 it, if the pie runs out"), or "X if Y" inside it.
         self.conditional = re.compile(rf"(?:^|[,;:]\s*|\s)(?:{conditionals})\s")
         self.starts_conditional = re.compile(r"^(?:when|once|whenever|as soon as)\s")

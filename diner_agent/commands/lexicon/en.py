@@ -20,6 +20,7 @@ ENGLISH = Lexicon(
         "tmw": "tomorrow", "tmr": "tomorrow", "tmro": "tomorrow", "tomm": "tomorrow", "2day": "today",
         "tdy": "today", "b4": "before", "w/o": "without", "nite": "night", "u": "you", "ur": "your", "r": "are",
         "eighty sixed": "86", "eighty six": "86", "eighty-sixed": "86", "86ed": "86", "d caf": "decaf",
+        "eighty-six": "86", "eight six": "86", "eight sixed": "86", "eighty. six": "86", "eighty, six": "86",
         "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks", "rly": "really", "prob": "probably",
     },
     clipped={
@@ -92,7 +93,7 @@ ENGLISH = Lexicon(
     replacements=(
         "no wait make that", "wait no make that", "no wait", "wait no", "oops i meant", "oops i mean",
         "oops", "no", "sorry", "edit", "err", "or rather", "rather", "make that", "make it", "i meant", "i mean",
-        "meant", "correction", "sorry i meant", "actually",
+        "meant", "correction", "sorry i meant", "actually", "nah", "nope",
     ),
     asides=(
         "hi", "hey", "hello", "yo", "thanks", "thx", "ty", "cheers", "ok", "okay", "sorry", "lol", "please",

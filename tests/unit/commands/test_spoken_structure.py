@@ -59,14 +59,22 @@ def test_a_correction_line_belongs_to_the_line_before():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("okay reuben fourteen pot roast sixteen fifty tuna melt eleven",
-         [price("Reuben", "14.00"), price("Pot Roast", "16.50"), price("Tuna Melt", "11.00")]),
-        ("the reuben is thirteen the tuna melt is eleven fifty and the tots are sold out",
-         [price("Reuben", "13.00"), price("Tuna Melt", "11.50"), off("Tater Tots")]),
-        ("86 the pot roast the reuben's back and coffee is two seventy five",
-         [off("Pot Roast"), on("Reuben"), price("Coffee", "2.75")]),
-        ("grill's busted so no cheeseburger no reuben no tuna melt",
-         [off("Cheeseburger"), off("Reuben"), off("Tuna Melt")]),
+        (
+            "okay reuben fourteen pot roast sixteen fifty tuna melt eleven",
+            [price("Reuben", "14.00"), price("Pot Roast", "16.50"), price("Tuna Melt", "11.00")],
+        ),
+        (
+            "the reuben is thirteen the tuna melt is eleven fifty and the tots are sold out",
+            [price("Reuben", "13.00"), price("Tuna Melt", "11.50"), off("Tater Tots")],
+        ),
+        (
+            "86 the pot roast the reuben's back and coffee is two seventy five",
+            [off("Pot Roast"), on("Reuben"), price("Coffee", "2.75")],
+        ),
+        (
+            "grill's busted so no cheeseburger no reuben no tuna melt",
+            [off("Cheeseburger"), off("Reuben"), off("Tuna Melt")],
+        ),
         ("we got no more lemonade the dispenser is leaking", [off("Lemonade")]),
     ],
 )
@@ -100,8 +108,10 @@ def test_a_word_next_to_a_mention_is_part_of_its_name_not_a_story_to_skip(text):
         ("86 the pecan pie wait no the key lime pie", [off("Key Lime Pie")]),
         ("the tuna melt no the reuben thirteen", [price("Reuben", "13.00")]),
         ("86 the tots uh no sorry the side salad", [off("Side Salad")]),
-        ("the side salad is five the side the side of bacon is four", [price("Side Salad", "5.00"),
-                                                                       price("Side of Bacon", "4.00")]),
+        (
+            "the side salad is five the side the side of bacon is four",
+            [price("Side Salad", "5.00"), price("Side of Bacon", "4.00")],
+        ),
     ],
 )
 def test_a_spoken_self_repair_replaces_what_it_takes_back(text, expected):
@@ -115,10 +125,14 @@ def test_a_bare_no_before_an_item_is_sold_out_not_a_repair():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("vanilla milkshake five the strawberry one five fifty",
-         [price("Vanilla Milkshake", "5.00"), price("Strawberry Milkshake", "5.50")]),
-        ("the cheeseburger is 12 and the bacon one is thirteen fifty",
-         [price("Cheeseburger", "12.00"), price("Bacon Cheeseburger", "13.50")]),
+        (
+            "vanilla milkshake five the strawberry one five fifty",
+            [price("Vanilla Milkshake", "5.00"), price("Strawberry Milkshake", "5.50")],
+        ),
+        (
+            "the cheeseburger is 12 and the bacon one is thirteen fifty",
+            [price("Cheeseburger", "12.00"), price("Bacon Cheeseburger", "13.50")],
+        ),
     ],
 )
 def test_the_x_one_stands_for_the_item_of_that_kind(text, expected):
@@ -196,10 +210,14 @@ def test_hours_read_line_by_line_are_asked_since_a_header_may_have_dated_them():
     ("text", "expected"),
     [
         ("hi this is dana over at blue plate the reuben is thirteen now", [price("Reuben", "13.00")]),
-        ("okay so couple things reuben thirteen and tots four",
-         [price("Reuben", "13.00"), price("Tater Tots", "4.00")]),
-        ("first thing the reuben's thirteen second thing 86 the pot roast and third we close at 2 today",
-         [price("Reuben", "13.00"), off("Pot Roast")]),
+        (
+            "okay so couple things reuben thirteen and tots four",
+            [price("Reuben", "13.00"), price("Tater Tots", "4.00")],
+        ),
+        (
+            "first thing the reuben's thirteen second thing 86 the pot roast and third we close at 2 today",
+            [price("Reuben", "13.00"), off("Pot Roast")],
+        ),
     ],
 )
 def test_a_caller_frames_the_call_and_numbers_the_changes(text, expected):
@@ -227,8 +245,10 @@ def test_a_menu_word_before_an_equipment_noun_is_a_story_not_an_item(text, expec
         ("make the cheeseburger 12.50 and the reuben stays the same", [price("Cheeseburger", "12.50")]),
         ("86 the tots but the reuben is still fine", [off("Tater Tots")]),
         ("86 the tots keep the side salad", [off("Tater Tots")]),
-        ("the reuben is 13 the tuna melt is 11 no wait the tuna melt stays the same just the reuben",
-         [price("Reuben", "13.00")]),
+        (
+            "the reuben is 13 the tuna melt is 11 no wait the tuna melt stays the same just the reuben",
+            [price("Reuben", "13.00")],
+        ),
     ],
 )
 def test_an_item_said_to_stay_as_it_is_changes_nothing(text, expected):
