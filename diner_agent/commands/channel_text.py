@@ -32,6 +32,12 @@ _QUOTE = re.compile(r"^\s*(?:>|&gt;)+\s?", re.MULTILINE)
 _BULLET = re.compile(r"^[ \t]*(?:[-*\u2022\u25aa\u25cf\u2023\u2043\u00b7+]|\d{1,2}[.)](?!\d))[ \t]+", re.MULTILINE)
 _SPOKEN_NUMBER = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty|fifteen|forty[- ]five"
 _AM_PM = re.compile(rf"\b({_SPOKEN_NUMBER})\s*([ap])(?:\.\s?|\s)m\b", re.IGNORECASE)
+# "one in the morning", "nine at night": the part of the day said instead of am/pm.
+_PART_OF_DAY = re.compile(
+    rf"\b({_SPOKEN_NUMBER}|\d{{1,2}}:\d{{2}})(?:\s+o'?clock)?\s+"
+    r"(in the morning|in the afternoon|in the evening|at night)\b",
+    re.IGNORECASE,
+)
 # "close at for" / "open till to thirty": after a time word a homophone is the number.
 _TIME_HOMOPHONE = re.compile(
     r"\b(at|till|til|until|by|from|around)\s+(for|to|too|ate|won)\b(?=\s*(?:$|[,.;!?]|thirty|fifteen|forty|o'?clock|"
@@ -86,6 +92,8 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
         text = _ARROW_WORDS.sub(" -> ", text)
     if ">" in text or "from" in text:
         text = _OLD_TO_NEW.sub("", text)
+    if ":" in text or not text.isascii():  # "huevos 11.95 ✅": a tick after a price only marks it done
+        text = tables.after_number.sub(" ", text)
     if ":" in text:
         text = _SHORTCODE.sub(lambda m: tables.emoji.get(m.group(1).lower(), " "), text)
     if not text.isascii():
@@ -96,6 +104,8 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
         text = _unquoted(text)
     if "\n" in text or text.lstrip()[:1] in _BULLET_STARTS:
         text = _BULLET.sub("", text)
+    if " in the " in text or " at night" in text:
+        text = _PART_OF_DAY.sub(_meridiem_said, text)
     if " m" in text or ".m" in text:
         text = _AM_PM.sub(lambda m: f"{m.group(1)} {m.group(2).lower()}m", text)
     if " for " in text or " to" in text:
@@ -115,6 +125,13 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
     if "\n" not in text:
         return _SPACES.sub(" ", text).strip()
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+def _meridiem_said(m: re.Match[str]) -> str:
+    hour, part = m.group(1), m.group(2).lower()
+    if part == "in the morning" or (part == "at night" and hour.lower() in ("12", "twelve")):
+        return f"{hour} am"  # "twelve at night" is midnight
+    return f"{hour} pm"
 
 
 _AGREED = re.compile(
@@ -155,6 +172,8 @@ class _Tables:
         self.emoji.update({code: " back " for code in lexicon.emoji_on if code.isascii()})
         self.emoji_chars = {c: "sold out" for c in lexicon.emoji_off if not c.isascii()}
         self.emoji_chars.update({c: "back" for c in lexicon.emoji_on if not c.isascii()})
+        marks = [re.escape(c) for c in self.emoji_chars] + [re.escape(f":{code}:") for code in self.emoji]
+        self.after_number = re.compile(r"(?<=\d)(?:\s*(?:" + "|".join(marks) + r")\ufe0f?)+", re.IGNORECASE)
         self.fillers = re.compile(r"(?<![\w'])(?:" + _alts(lexicon.fillers) + r")(?![\w'])[,.]?", re.IGNORECASE)
         self.expand = {k.lower(): v for k, v in lexicon.shorthand.items()}
         self.shorthand = re.compile(r"(?<![\w'/.])(?:" + _alts(tuple(self.expand)) + r")(?![\w'/])", re.IGNORECASE)

@@ -34,7 +34,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 
 DAY_ATOM = (
     r"(?:(?P<rel>this|next|coming|this coming)\s+)?(?P<wd>" + WEEKDAY_RE + r")(?:\s+(?P<only>only))?\b"
-    r"|(?P<wkend>this (?:coming )?weekend)\b"
+    r"|(?P<wkend>this (?:coming )?(?:weekend|wknd|wkend))\b"
     r"|(?P<group>week ?days?|weekends?|wknds?|wkends?|every ?day|each day|daily|all week|7 days(?: a week)?|m-f|"
     r"seven days(?: a week)?)\b"
     r"|(?P<today>today|tonight|tonite|this evening|this morning|this afternoon|tday|2day)\b"

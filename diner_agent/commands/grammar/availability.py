@@ -9,6 +9,7 @@ on words with dict lookups keeps it to a few microseconds.
 from __future__ import annotations
 
 from diner_agent.commands.grammar.common import Context, Outcome, Reading, resolve_items
+from diner_agent.commands.grammar.marks import nearly_out
 from diner_agent.commands.grammar.phrases import (
     AUX,
     FILLER_LEAD,
@@ -26,6 +27,20 @@ from diner_agent.commands.model import ToggleAvailable
 _LEAD = PhraseTable(on=ON_LEAD, off=OFF_LEAD, neutral=NEUTRAL_LEAD, filler=FILLER_LEAD)
 _TRAIL = PhraseTable(on=ON_TRAIL, off=OFF_TRAIL, filler=FILLER_TRAIL)
 _GROUP = frozenset({"all", "both", "every", "each"})  # "the pies are all sold out": all of them
+_HOW_GONE = frozenset({"gone", "out", "done", "sold", "finished", "over"})
+
+
+def _says_all(words: list[str], keys: list[str]) -> bool:
+    """ "the pies are all sold out" means every pie; "the soup is all gone" / "soup's all gone" only how gone."""
+    for k, key in enumerate(keys):
+        if key not in _GROUP:
+            continue
+        wholly = key == "all" and 0 < k < len(keys) - 1 and keys[k + 1] in _HOW_GONE
+        if not (wholly and (keys[k - 1] in ("is", "was") or words[k - 1].endswith("'s"))):
+            return True
+    return False
+
+
 _MARKERS = frozenset(w for k, kind in (*_LEAD.items(), *_TRAIL.items()) if kind in ("on", "off") for w in k)
 
 
@@ -51,6 +66,8 @@ def availability(clause: str, ctx: Context) -> Outcome:
     keys = [canon(w) for w in words]
     if _MARKERS.isdisjoint(keys):
         return None  # no word of any sold-out / back marker: not an availability clause
+    if nearly_out(clause):
+        return None  # "almost out of cider": not sold out yet
     i, j = 0, len(words)
     polarity: set[str] = set()
     for _ in range(12):
@@ -70,7 +87,7 @@ def availability(clause: str, ctx: Context) -> Outcome:
             polarity.add(kind)
     if len(polarity) != 1 or i >= j:
         return None
-    items = resolve_items(" ".join(words[i:j]), ctx, group=not _GROUP.isdisjoint(keys))
+    items = resolve_items(" ".join(words[i:j]), ctx, group=_says_all(words, keys))
     if items.problem is not None:
         return items.problem
     available = polarity == {"on"}

@@ -38,7 +38,10 @@ def carry(text: str, previous: Reading) -> str | None:
     return None
 
 
-_PRONOUN = re.compile(r"\b(?:it|em|'em|them|those|these|that one|this one|those ones)\b")
+# "its back on" is how thumbs type "it's back on".
+_PRONOUN = re.compile(
+    r"\b(?:it|em|'em|them|those|these|that one|this one|those ones|its(?=\s+(?:back|out|gone|sold|86|off)\b))\b"
+)
 _NO_ITEM = re.compile(r"^(?:(?:and|but)\s+)?(?:now|price|new price|price now|it's|its|make it|at)\s+(?=\$?\d)")
 
 

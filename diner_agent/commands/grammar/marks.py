@@ -49,6 +49,9 @@ class _Marks:
         self.wish = re.compile(rf"(?<![\w'])(?:{wishes})(?![\w'])")
         refusals = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.refusals) or "(?!)"
         self.refusal = re.compile(rf"(?<![\w'])(?:{refusals})(?![\w'])")
+        nearly = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in lexicon.nearly_out) or "(?!)"
+        gone = r"(?:out|gone|sold|done|finished|empty|run(?:ning)? out)"
+        self.nearly_out = re.compile(rf"(?<![\w'])(?:{nearly})\s+(?:all\s+)?{gone}(?![\w'])")
         retract = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.retractions)
         self.retraction = re.compile(
             r"(?P<prev>(?:^|(?<=[.;,\n!]))[^.;,\n!]+?)[\s,.;:!\-]*(?:(?:actually|wait|oh|no|oops|sorry|hmm)[\s,.!\-]+)*"
@@ -105,6 +108,11 @@ def wish(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
     return not (memory and _NOW.search(sentence, found.end()))
 
 
+def nearly_out(clause: str, lexicon: Lexicon = ENGLISH) -> bool:
+    """ "almost out of cider", "pie's nearly gone": not sold out yet, so no change (and no story to drop)."""
+    return _marks(lexicon).nearly_out.search(clause) is not None
+
+
 def refused(sentence: str, lexicon: Lexicon = ENGLISH) -> bool:
     """ "Gary wants coffee at 3 but I said no", "pie 6.50, hold off till Monday": a change told, then
     decided against or put off: never applied."""
@@ -156,6 +164,8 @@ def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:
     vocabulary = ctx.resolver.vocabulary
     words = _WORD.findall(clause)
     if len(words) > 10:
+        return False
+    if nearly_out(clause, lexicon):
         return False
     if _names_a_day(clause, ctx):  # "presidents day", "the 4th of july": the day the command is for
         return False

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from diner_agent.commands.grammar.common import Context, Problem, Reading, problem_for
+from diner_agent.commands.grammar.marks import nearly_out
 from diner_agent.commands.grammar.phrases import canon
 from diner_agent.commands.lexicon import ENGLISH, Lexicon
 from diner_agent.commands.model import ToggleAvailable, UpdatePrice
@@ -42,7 +43,7 @@ def propose(sentence: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> Reading 
         return None
     keys = [canon(w) for w in words]
     off_cues, on_cues = _cues(lexicon)
-    off = any(k in off_cues for k in keys)
+    off = any(k in off_cues for k in keys) and not nearly_out(sentence, lexicon)  # "almost out": not yet
     on = any(k in on_cues for k in keys)
     prices = [i for i, w in enumerate(words) if _money(w, words, i)]
     ends: set[int] = set()

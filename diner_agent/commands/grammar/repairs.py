@@ -44,7 +44,7 @@ def _editing(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
     # Before a number any editing phrase; a bare "no" only when "the" follows ("no the tuna melt").
     number = re.compile(
-        rf"(?<![\w.$:])(?P<old>{_NUM})(?P<unit>{_UNIT})\s*[,.;\u2026]*\s+(?:(?:{alts}|no)\b[\s,]*)+(?P<new>{_NUM})(?![\w.:])"
+        rf"(?<![\w.$:])(?P<old>{_NUM})(?P<unit>{_UNIT})\s*[,.;\u2026]*\s+(?:(?:{alts}|no)\b[\s,]*)+(?P<new>{_NUM})(?![\w:]|\.\d)"
     )
     item = re.compile(rf"(?:\b(?:{alts})\b[\s,]*)+(?:no\s+)?(?=[a-z])|\bno\s+(?=the\s)")
     return number, item

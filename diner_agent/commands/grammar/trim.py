@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from diner_agent.commands.grammar.common import Context, Outcome, Reading
 from diner_agent.commands.grammar.hours_story import PART_OF_DAY
-from diner_agent.commands.grammar.marks import neutral
+from diner_agent.commands.grammar.marks import nearly_out, neutral
 from diner_agent.commands.lexicon import ENGLISH
 
 _ENDS_TIME = re.compile(
@@ -29,8 +29,8 @@ _ATTACHED = frozenset("on at every this next from until till til by before after
 
 def without_story(sentence: str, ctx: Context, read: Callable[[str, Context], Outcome]) -> Reading | None:
     words = sentence.split()
-    if len(words) < 3 or len(words) > _MAX_WORDS:
-        return None
+    if len(words) < 3 or len(words) > _MAX_WORDS or nearly_out(sentence):
+        return None  # "almost out of cider": "almost" is the point, not a story
     for cut in range(len(words) - 1, 1, -1):  # the longest command first
         head, tail = " ".join(words[:cut]), " ".join(words[cut:])
         attached = words[cut] in _ATTACHED or words[cut - 1] in _ATTACHED

@@ -28,6 +28,7 @@ class Lexicon:
     negation_exempt_next: tuple[str, ...]  # "don't have": sold out, not a negation of the change
     conditional_exempt: tuple[str, ...]  # "lmk if", "idk when": a question or a hedge, not a condition
     conditionals: tuple[str, ...]  # "if", "unless": a change for later, never applied now
+    nearly_out: tuple[str, ...]  # "almost" in "almost out of cider": not sold out yet, nothing to change
     wishes: tuple[str, ...]  # "I wish", "we used to": a wish or a memory, never a change
     memories: tuple[str, ...]  # those of the wishes that tell the past: "it used to be 6.75, it's 7.25 now"
     refusals: tuple[str, ...]  # "but I said no", "hold off": a change someone decided against or put off
