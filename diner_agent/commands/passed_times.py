@@ -9,7 +9,7 @@ Two readings would otherwise go quietly wrong:
   reader spells times and durations.
 - "closing at 2" sent at 8:30 pm would set today's closing time to one already gone: the diner would close
   at once. When the text names no day, it is offered for tomorrow instead; when it does ("today"), it is
-  asked about as written.
+  asked about as written. The same for "open at 7" sent at 7:45 pm, when today's opening has gone by too.
 The reasons returned join confirmation_reasons (understand.py); the confirmation's opening words come
 from them (confirmations.lead_for).
 """
@@ -53,7 +53,9 @@ def review(
                 then, later = earlier
                 if len(then) == len(later) == len(commands) and _rolled_over(command, then[n], later[n], local):
                     reasons.append("tomorrow")
-        elif isinstance(command, ChangeHours) and _closes_in_the_past(command, snapshot, local):
+        elif isinstance(command, ChangeHours) and (
+            _closes_in_the_past(command, snapshot, local) or _opens_in_the_past(command, snapshot, local)
+        ):
             moved = _to_tomorrow(command, text, snapshot, local.date())
             reasons.append("past" if moved is None else "tomorrow")
             command = moved or command
@@ -122,6 +124,19 @@ def _closes_in_the_past(command: ChangeHours, snapshot: MenuSnapshot, local: dat
     end_day = today if closes > opens else today + timedelta(days=1)
     end = datetime.combine(end_day, time.fromisoformat(closes), local.tzinfo)
     return end.astimezone(UTC) <= local.astimezone(UTC)
+
+
+def _opens_in_the_past(command: ChangeHours, snapshot: MenuSnapshot, local: datetime) -> bool:
+    """A change of today's opening time when today's opening and the new one have both gone by ("open at
+    7" sent at 7:45 pm): it cannot be for today."""
+    today = local.date()
+    if command.value == "closed" or command.value.open is None or command.value.close is not None:
+        return False  # with a closing time to come ("today only 8-12") the change still means something
+    if today.isoformat() not in command.target:
+        return False
+    current = hours_on(snapshot, today)
+    opened = not current or time.fromisoformat(current[0][0]) <= local.time()
+    return opened and time.fromisoformat(command.value.open) <= local.time()
 
 
 def _to_tomorrow(command: ChangeHours, text: str, snapshot: MenuSnapshot, today: date) -> ChangeHours | None:

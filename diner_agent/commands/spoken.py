@@ -125,7 +125,7 @@ _TAIL = re.compile(
     r"^(?:now|okay|ok|even|flat|each|please|pls|thanks|thank you|yeah|a slice|a plate|a bowl|a cup|a piece|"
     r"per|for the|starting|from now|instead|too|as well|and|the|uh|um|so|also|then|plus|bye)\b"
 )
-_RANGE_AFTER = re.compile(rf"(?:to|till|til|until|thru|through|-)\s*(?:\d|(?:{_NUMBER_WORD})\b)")
+_RANGE_AFTER = re.compile(rf"(?:to|till|til|until|thru|through|-)\s*(?:\d|(?:{_NUMBER_WORD}|noon|midnight)\b)")
 _DAY_WORDS = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:weekdays|weekends|every day|daily)\b")
 _HOURS_WORDS = re.compile(r"\b(?:open|opens|opening|close|closes|closing|closed|hours|shut|back at|reopen)\b")
 _POINT = re.compile(rf"\b({_NUMBER_WORD}|\d+)\s+point\s+((?:{_NUMBER_WORD})(?:\s+(?:{_NUMBER_WORD}))?)\b")

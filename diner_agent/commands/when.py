@@ -39,7 +39,7 @@ DAY_ATOM = (
     r"seven days(?: a week)?)\b"
     r"|(?P<today>today|tonight|tonite|this evening|this morning|this afternoon|tday|2day)\b"
     r"|(?P<tomorrow>tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|tmrow|tomm|2morrow|2moro|tmro)\b"
-    r"|(?P<holiday>" + HOLIDAYS + r")\b"
+    r"|(?P<holiday>" + HOLIDAYS + r")\b(?!\s+(?:crowds?|rush|traffic|folks|people|shoppers|travell?ers|tourists)\b)"
     r"|(?P<md>(?P<mm>1[0-2]|0?[1-9])/(?P<dd>3[01]|[12]\d|0?[1-9])(?:/(?P<yy>\d{2}|\d{4}))?)(?![\d/])"
     r"|(?P<mname>" + MONTH_RE + r")\s+(?P<mday>3[01]|[12]\d|0?[1-9])" + _ORD + r"\b"
     r"|(?:the\s+)?(?P<mday2>3[01]|[12]\d|0?[1-9])" + _ORD + r"\s+(?:of\s+)?(?P<mname2>" + MONTH_RE + r")\b"

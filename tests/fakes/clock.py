@@ -25,7 +25,9 @@ class FakeClock:
             raise ValueError("a FakeClock starts at an aware datetime")
         self._now = start.astimezone(UTC)
         self._frozen = frozen
-        self._real_base = time.monotonic()
+        # The real reading to a 1/1024 s: `base + 30 - base` is then exactly 30 (with the raw reading, float
+        # rounding made a breaker's "30 s passed" false on some machines, depending on their uptime).
+        self._real_base = round(time.monotonic() * 1024) / 1024
         self._jumped = 0.0  # every advance(), in seconds
         self._lock = threading.Lock()
 

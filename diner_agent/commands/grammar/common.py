@@ -156,7 +156,10 @@ def resolve_items(phrase: str, ctx: Context, *, group: bool | None = None) -> It
         if isinstance(resolution, Match):
             return ItemList([resolution])
         if group and isinstance(resolution, Ambiguous):
-            return ItemList([Match(item, "word") for item in resolution.candidates])
+            # "all the pies" over Desserts and a Chicken Pot Pie among Dinners: asked, not applied.
+            one_kind = len({item.category for item in resolution.candidates}) == 1 or both  # "both": the two
+            how = "word" if one_kind else "fuzzy"
+            return ItemList([Match(item, how) for item in resolution.candidates])
         return ItemList(problem=problem_for(resolution))
     atoms = parts[0::2]
     if len(atoms) > 12:

@@ -13,10 +13,12 @@ from diner_agent.commands.apply import ApplyError, new_hours
 from diner_agent.commands.grammar.common import Context, Outcome, Problem, Reading
 from diner_agent.commands.grammar.hours_forms import (
     LATER,
+    NO_BREAKS,
     ONE_OFF,
     STARTING_NOW,
     THREE_DIGITS,
     WEEKEND_SCOPE,
+    a_break,
     said_as_hmm,
     to_coming_dates,
     told_of_one_week,
@@ -186,8 +188,8 @@ def _hours(clause: str, ctx: Context) -> Outcome:
             )
         else:
             return None
-    elif "closed" in kinds and isinstance(value, HoursValue) and value.open and value.close:
-        return None  # "closed 2-4" (a break) is not something the grammar changes
+    elif isinstance(value, HoursValue) and value.open and value.close and a_break(clause, kinds):
+        return Problem(NO_BREAKS, 3)  # "closed 2-4", "closing 2 to 4 for a meeting": a break in the day
     if not days:
         days = [ctx.today.isoformat()]
     command = ChangeHours(target=days, value=value)

@@ -113,3 +113,16 @@ def weekly_or_once(clause: str, days: list[str], spans: list[tuple[int, int]], c
         3,
         "ambiguous",
     )
+
+
+# "closing 2 to 4 for a staff meeting": a range after "close" is a break in the day, not the day's hours.
+_BREAK = re.compile(r"\bclos(?:e|ing)\s+(?:from\s+|between\s+)?\d{1,2}(?::\d\d)?\s*(?:[ap]m\s*)?(?:-|to|till|and)\s*\d")
+NO_BREAKS = (
+    "I can't set a break in the day; send the day's opening and closing times (e.g. 'sun 8-2'). Nothing changed."
+)
+
+
+def a_break(clause: str, kinds: set[str]) -> bool:
+    """Two times told as when the diner is closed ("closed 2-4", "closing 2 to 4"): a break, which hours
+    (one opening and one closing a day here) cannot hold."""
+    return "closed" in kinds or _BREAK.search(clause) is not None
