@@ -40,7 +40,7 @@ _PART_OF_DAY = re.compile(
 )
 # "close at for" / "open till to thirty": after a time word a homophone is the number.
 _TIME_HOMOPHONE = re.compile(
-    r"\b(at|till|til|until|by|from|around)\s+(for|to|too|ate|won)\b(?=\s*(?:$|[,.;!?]|thirty|fifteen|forty|o'?clock|"
+    r"\b(at|till|til|until|by|from|around)\s+(for|to|too|ate|won)\b(?=\s*(?:$|[,.;!?\n]|-\s|thirty|fifteen|forty|o'?clock|"
     r"[ap]\.?\s?m\b|today|tonight|tomorrow|sharp|on\b|every\b|now\b|instead\b|\w*days?\b))",
     re.IGNORECASE,
 )
@@ -64,6 +64,11 @@ _RANGE = r"\d{1,2}(?::\d\d)?\s*(?:[ap]m?)?\s*-\s*\d{1,2}(?::\d\d)?\s*(?:[ap]m?)?
 _OLD_TO_NEW = re.compile(
     rf"(?<![\w.:$-])(?:{_RANGE}|{_PRICE})\s*(?:->|=>|>)\s*(?=\$?\d)"
     rf"|\b(?:went |goes |going )?from\s+{_PRICE}\s+(?:to|->)\s+(?=\$?\d)",
+    re.IGNORECASE,
+)
+# "should be 3.95 not 3.75", "open at 6 instead of 6:30": the old value said after the new one.
+_NOT_OLD = re.compile(
+    r"(?<=\d)\s*,?\s+(?:not|instead of|rather than)\s+\$?\d{1,3}(?:[.:]\d{2})?(?:\s*[ap]m)?(?![\w:]|\.\d)",
     re.IGNORECASE,
 )
 _BULLET_STARTS = frozenset("-*+\u2022\u25aa\u25cf\u2023\u2043\u00b7123456789")
@@ -92,6 +97,8 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
         text = _ARROW_WORDS.sub(" -> ", text)
     if ">" in text or "from" in text:
         text = _OLD_TO_NEW.sub("", text)
+    if " not " in text or " instead of " in text or " rather than " in text:
+        text = _NOT_OLD.sub("", text)
     if ":" in text or not text.isascii():  # "huevos 11.95 ✅": a tick after a price only marks it done
         text = tables.after_number.sub(" ", text)
     if ":" in text:
@@ -108,7 +115,7 @@ def plain(text: str, lexicon: Lexicon = ENGLISH) -> str:
         text = _PART_OF_DAY.sub(_meridiem_said, text)
     if " m" in text or ".m" in text:
         text = _AM_PM.sub(lambda m: f"{m.group(1)} {m.group(2).lower()}m", text)
-    if " for " in text or " to" in text:
+    if " for" in text or " to" in text or " ate" in text or " won" in text:
         text = _TIME_HOMOPHONE.sub(lambda m: f"{m.group(1)} {_HOMOPHONE_VALUE[m.group(2).lower()]}", text)
         text = _MONEY_HOMOPHONE.sub(lambda m: f"{_HOMOPHONE_VALUE[m.group(1).lower()]} ", text)
         text = _CENTS_HOMOPHONE.sub(lambda m: _HOMOPHONE_VALUE[m.group(0).lower()], text)

@@ -31,6 +31,10 @@ _EVERYTHING = frozenset(
 )  # fmt: skip
 
 
+# Words that pick the item named exactly what follows out of the items whose names hold it.
+_PLAIN = frozenset({"plain", "regular", "reg", "normal", "original", "classic", "just"})
+
+
 class Resolver:
     """An index over one menu snapshot; build once per menu version (see `resolver_for`)."""
 
@@ -140,6 +144,12 @@ class Resolver:
             found = index.get(key)
             if found:
                 return _one(phrase, found, how)  # type: ignore[arg-type]
+        first, _, rest = key.partition(" ")
+        if first in _PLAIN and rest:  # "plain toast", "regular fries": the item named just that, not French Toast
+            for index, how in ((self.by_name, "exact"), (self.by_alias, "alias")):
+                found = index.get(rest)
+                if found:
+                    return _one(phrase, found, how)  # type: ignore[arg-type]
         squashed = self.by_squashed.get(key.replace(" ", ""))
         if squashed:
             return _one(phrase, squashed, "exact")

@@ -100,8 +100,9 @@ def _run(m: re.Match[str], text: str) -> str:
     after = text[m.end() :].lstrip()
     timeish = re.search(rf"\b{_TIME_BEFORE}$", before) is not None or re.match(_TIME_AFTER + r"\b", after)
     meridiem = re.match(r"(?:am|pm|a\.m\.|p\.m\.)\b", after) is not None
+    ranged = _DAY_WORDS.search(text) is not None and _RANGE_START.search(before) is not None  # "tomorrow 9 to 5"
     if timeish and not meridiem and re.search(r"\b(?:to|from)$", before) and not _HOURS_WORDS.search(text):
-        timeish = False  # "bump the burger to fourteen fifty": a price, when nothing speaks of hours
+        timeish = ranged  # "bump the burger to fourteen fifty": a price, when nothing speaks of hours
     if not timeish and _RANGE_AFTER.match(after) and (_HOURS_WORDS.search(text) or _DAY_WORDS.search(text)):
         timeish = True  # "open seven to three on saturdays": the first time of a range
     at_end = not after or re.match(r"^(?:[,.!?;]|percent\b|pct\b|%)", after) is not None
@@ -126,7 +127,10 @@ _TAIL = re.compile(
     r"per|for the|starting|from now|instead|too|as well|and|the|uh|um|so|also|then|plus|bye)\b"
 )
 _RANGE_AFTER = re.compile(rf"(?:to|till|til|until|thru|through|-)\s*(?:\d|(?:{_NUMBER_WORD}|noon|midnight)\b)")
-_DAY_WORDS = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:weekdays|weekends|every day|daily)\b")
+_RANGE_START = re.compile(rf"(?:\d|\b(?:{_NUMBER_WORD}))\s+to$")
+_DAY_WORDS = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:weekdays|weekends|every day|daily|today|tonight|tomorrow)\b"
+)
 _HOURS_WORDS = re.compile(r"\b(?:open|opens|opening|close|closes|closing|closed|hours|shut|back at|reopen)\b")
 _POINT = re.compile(rf"\b({_NUMBER_WORD}|\d+)\s+point\s+((?:{_NUMBER_WORD})(?:\s+(?:{_NUMBER_WORD}))?)\b")
 _HALF = re.compile(

@@ -202,7 +202,7 @@ def _hours(clause: str, ctx: Context) -> Outcome:
     checked = _check(settled, ctx)
     if isinstance(checked, Problem):
         return checked
-    return Reading((settled,), ask=later is not None or scoped)
+    return Reading((checked,), ask=later is not None or scoped)
 
 
 _EXCEPT = re.compile(
@@ -283,18 +283,16 @@ def _from_singles(clause: str, singles: list, kinds: set[str]):  # type: ignore[
     return HoursValue(open=values.get("open"), close=values.get("close")), times
 
 
-def _check(cmd: ChangeHours, ctx: Context) -> Problem | None:
-    """Refuse a change that makes no sense against the current hours (a closed day given one time)."""
-    kept = 0
+def _check(cmd: ChangeHours, ctx: Context) -> ChangeHours | Problem:
+    """Refuse a change that makes no sense against the current hours (a closed day given one time); the
+    days it changes ("open at 6 on weekdays" leaves a closed Tuesday closed, and out of the list)."""
+    kept: list[str] = []
     for key in cmd.target:
-        if len(key) == 3:
-            base = ctx.snapshot.weekly.get(key, ())
-        else:
-            base = hours_on(ctx.snapshot, date.fromisoformat(key))
+        base = ctx.snapshot.weekly.get(key, ()) if len(key) == 3 else hours_on(ctx.snapshot, date.fromisoformat(key))
         try:
-            kept += new_hours(base, cmd, key, ctx.today) is not None
+            kept += [key] if new_hours(base, cmd, key, ctx.today) is not None else []
         except ApplyError as exc:
             return Problem(f"{exc} Nothing changed.", 3)
     if not kept:
         return Problem("Those days are all closed now; send both times (e.g. 'sat 8-2'). Nothing changed.", 3)
-    return None
+    return cmd if len(kept) == len(cmd.target) else cmd.model_copy(update={"target": kept})
