@@ -96,6 +96,22 @@ def _without_questions(text: str) -> str:
     return _ASKED.sub(lambda m: m.group(0) if not is_question(m.group(0)) else " ", body).strip()
 
 
+# A full stop inside what was said as one sentence, as speech recognizers write them ("Eighty six. The
+# walleye sandwich.", "We ran out of the. Chicken pasties"): between two words, not after a number.
+_FALSE_STOP = re.compile(r"(?<=[a-z])\.\s+(?=[a-z])", re.IGNORECASE)
+
+
+def _over_false_stops(
+    text: str, result: grammar.GrammarResult, snapshot: MenuSnapshot, now: datetime
+) -> grammar.GrammarResult:
+    """The text read with its mid-sentence full stops taken out, when that reads whole and it did not."""
+    joined = _FALSE_STOP.sub(" ", text)
+    if joined == text:
+        return result
+    again = grammar.read(joined, snapshot, now)
+    return again if again.commands and not again.incomplete else result
+
+
 def understand(
     text: str,
     snapshot: MenuSnapshot,
@@ -111,6 +127,8 @@ def understand(
     if asked is not None:
         return Understanding(text, "grammar", reply=asked)
     result = grammar.read(text, snapshot, now)
+    if (not result.commands or result.incomplete) and ". " in text:
+        result = _over_false_stops(text, result, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
     # A quote replied to is not a sentence of this message; the channel pass (which the grammar ran once
