@@ -99,17 +99,20 @@ def _without_questions(text: str) -> str:
 # A full stop inside what was said as one sentence, as speech recognizers write them ("Eighty six. The
 # walleye sandwich.", "We ran out of the. Chicken pasties"): between two words, not after a number.
 _FALSE_STOP = re.compile(r"(?<=[a-z])\.\s+(?=[a-z])", re.IGNORECASE)
+# An aside in parentheses: "cheese curds 86 (fryer 2 is dead)", "halibut 26.95 (dock price went up)".
+_ASIDE = re.compile(r"\s*\([^()]{1,80}\)")
 
 
-def _over_false_stops(
+def _read_again(
     text: str, result: grammar.GrammarResult, snapshot: MenuSnapshot, now: datetime
 ) -> grammar.GrammarResult:
-    """The text read with its mid-sentence full stops taken out, when that reads whole and it did not."""
-    joined = _FALSE_STOP.sub(" ", text)
-    if joined == text:
+    """A text that did not read whole, read once more without a recognizer's mid-sentence full stops and
+    without asides in parentheses; that reading is used only when it reads whole."""
+    again = _ASIDE.sub(" ", _FALSE_STOP.sub(" ", text)).strip()
+    if again == text or not again:
         return result
-    again = grammar.read(joined, snapshot, now)
-    return again if again.commands and not again.incomplete else result
+    second = grammar.read(again, snapshot, now)
+    return second if second.commands and not second.incomplete else result
 
 
 def understand(
@@ -127,8 +130,8 @@ def understand(
     if asked is not None:
         return Understanding(text, "grammar", reply=asked)
     result = grammar.read(text, snapshot, now)
-    if (not result.commands or result.incomplete) and ". " in text:
-        result = _over_false_stops(text, result, snapshot, now)
+    if (not result.commands or result.incomplete) and (". " in text or "(" in text):
+        result = _read_again(text, result, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
     # A quote replied to is not a sentence of this message; the channel pass (which the grammar ran once
