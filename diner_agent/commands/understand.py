@@ -13,11 +13,13 @@ from diner_agent.commands import grammar, passed_times
 from diner_agent.commands.channel_text import plain
 from diner_agent.commands.grammar.assembly import Unread
 from diner_agent.commands.grammar.menu_questions import answer_question
+from diner_agent.commands.item_words import singular
 from diner_agent.commands.language_model import LlmOverBudget, LlmRateLimited, LlmReader, LlmUnavailable
 from diner_agent.commands.model import CHANGE_ACTIONS, MENU_EDIT_ACTIONS, Command, UpdatePrice
 from diner_agent.commands.money import to_cents_str
 from diner_agent.commands.questions import answer, answer_about, is_question
 from diner_agent.commands.replies import NOT_UNDERSTOOD
+from diner_agent.commands.resolve import resolver_for
 from diner_agent.menu.records import MenuSnapshot
 
 LARGE_CHANGE = 0.5  # a price moving by more than half is confirmed first
@@ -103,12 +105,35 @@ _FALSE_STOP = re.compile(r"(?<=[a-z])\.\s+(?=[a-z])", re.IGNORECASE)
 _ASIDE = re.compile(r"\s*\([^()]{1,80}\)")
 
 
+# "pie prices:\n- apple 5.95\n- cherry 6.25": a header naming the kind of item each line is about.
+_HEADER = re.compile(
+    r"(?:^|(?<=[\s,.!]))(?:new\s+)?(?P<head>[a-z]{3,})(?:\s+(?:prices?|price changes?|going up))?\s*:\s*\n", re.I
+)
+_LINE_ITEM = re.compile(
+    r"^(?P<lead>\s*(?:[-*\u2022]\s*)?)(?P<item>[a-z][a-z' &]*?)\s+(?P<rest>\$?\d[^\n]*)$", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _under_header(text: str, snapshot: MenuSnapshot) -> str:
+    """Each line under a header that is a word of the menu ("pies:", "shake prices:") said with it."""
+    header = _HEADER.search(text)
+    if header is None:
+        return text
+    head = singular(header.group("head").lower())
+    if head not in resolver_for(snapshot).vocabulary:
+        return text  # "weekend hours:", "update:": not a kind of item
+    body = _LINE_ITEM.sub(
+        lambda m: f"{m.group('lead')}{m.group('item')} {head} {m.group('rest')}", text[header.end() :]
+    )
+    return f"{text[: header.start()].rstrip()}\n{body}".strip()
+
+
 def _read_again(
     text: str, result: grammar.GrammarResult, snapshot: MenuSnapshot, now: datetime
 ) -> grammar.GrammarResult:
     """A text that did not read whole, read once more without a recognizer's mid-sentence full stops and
     without asides in parentheses; that reading is used only when it reads whole."""
-    again = _ASIDE.sub(" ", _FALSE_STOP.sub(" ", text)).strip()
+    again = _under_header(_ASIDE.sub(" ", _FALSE_STOP.sub(" ", text)).strip(), snapshot)
     if again == text or not again:
         return result
     second = grammar.read(again, snapshot, now)
@@ -130,7 +155,7 @@ def understand(
     if asked is not None:
         return Understanding(text, "grammar", reply=asked)
     result = grammar.read(text, snapshot, now)
-    if (not result.commands or result.incomplete) and (". " in text or "(" in text):
+    if (not result.commands or result.incomplete) and (". " in text or "(" in text or ":\n" in text):
         result = _read_again(text, result, snapshot, now)
     if any(c.action in CHANGE_ACTIONS for c in result.commands) and is_question(text):
         return Understanding(text, "grammar", reply=answer(result.commands, snapshot, now))
