@@ -4,8 +4,8 @@ transcripts), scored in process with the comparison rules of ../shared/tools/sco
 They were scored at first exposure before the reader was tuned on them (docs/reader.md has those
 figures); now they guard against regression: each floor is the figure reached after tuning, so a change
 that reads fewer texts right, or applies more wrong changes, fails here. The r2 corpora were written
-afterwards by other writers and scored once, at first exposure, to measure the reader again (README);
-they were not tuned on, and the next round of measurement needs corpora newer than these.
+afterwards by other writers and scored once, at first exposure, to measure the reader again (README).
+r8 is the newest such set, not tuned on; the next round of measurement needs corpora newer than r8.
 """
 
 from __future__ import annotations
@@ -19,28 +19,42 @@ from tests.blind_score import score
 HERE = Path(__file__).parent
 # corpus: (correct without asking, right or rightly asked, most wrong changes applied)
 FLOORS = {
-    "r1_sms": (0.77, 0.9, 3),
-    "r1_slack": (0.815, 0.935, 4),
-    "r1_voice": (0.67, 0.925, 0),
-    # Fresh corpora, scored once at first exposure and never tuned on: their floors are those figures.
-    "r2_sms": (0.68, 0.835, 3),
-    "r2_slack": (0.745, 0.86, 7),
-    "r2_voice": (0.78, 0.92, 1),
+    "r1_sms": (0.785, 0.915, 3),
+    "r1_slack": (0.82, 0.94, 4),
+    "r1_voice": (0.675, 0.93, 0),
+    # Fresh corpora, scored once at first exposure and never tuned on: their floors were those figures,
+    # raised since by fixes made for kinds of phrasing seen in later rounds.
+    "r2_sms": (0.695, 0.85, 2),
+    "r2_slack": (0.795, 0.905, 6),
+    "r2_voice": (0.785, 0.925, 1),
     # Third round, scored at first exposure on 1eb5cf1 (SMS 62/73/14, Slack 58/74/10, voice 51/69/6):
     # the floors start there and rise with the fixes made for their kinds.
-    "r3_sms": (0.72, 0.81, 5),
-    "r3_slack": (0.64, 0.805, 4),
-    "r3_voice": (0.64, 0.805, 1),
+    "r3_sms": (0.735, 0.825, 3),
+    "r3_slack": (0.675, 0.835, 2),
+    "r3_voice": (0.68, 0.84, 0),
     # Fourth round, first exposure on f53c7d9 (SMS 68/78/14, Slack 60/74/9, voice 67/82/7), and fifth,
     # first exposure on a1928ac (SMS 76/84/8, voice 65/77/9): floors at the figures after the fixes made
     # for their kinds (wrong changes down first).
-    "r4_sms": (0.71, 0.815, 7),
-    "r4_slack": (0.62, 0.75, 4),
-    "r4_voice": (0.675, 0.82, 4),
-    "r5_sms": (0.76, 0.835, 4),
+    "r4_sms": (0.725, 0.83, 6),
+    "r4_slack": (0.645, 0.775, 4),
+    "r4_voice": (0.69, 0.835, 4),
+    "r5_sms": (0.765, 0.845, 3),
     # r5 Slack, first exposure on 4738acc: 69/80/12 (the round's start, 944469b, scored 70/80/12).
-    "r5_slack": (0.705, 0.815, 7),
-    "r5_voice": (0.655, 0.775, 7),
+    "r5_slack": (0.745, 0.845, 6),
+    "r5_voice": (0.66, 0.78, 7),
+    # Sixth round, first exposure on 8f9492d (SMS 82/94/5, Slack 81/92/4, voice 69/88/5); seventh, first
+    # exposure on c8d9e56 after the fixes for r6 (SMS 79/89/9, Slack 80/89/5, voice 73/88/7); floors at
+    # the figures after the fixes for their kinds.
+    "r6_sms": (0.83, 0.945, 3),
+    "r6_slack": (0.825, 0.94, 3),
+    "r6_voice": (0.71, 0.895, 1),
+    "r7_sms": (0.825, 0.92, 4),
+    "r7_slack": (0.82, 0.91, 3),
+    "r7_voice": (0.765, 0.905, 2),
+    # Eighth round, scored once at first exposure on 99daf06 and not tuned on: the floors are those figures.
+    "r8_sms": (0.715, 0.88, 5),
+    "r8_slack": (0.755, 0.84, 10),
+    "r8_voice": (0.65, 0.85, 3),
 }
 
 
