@@ -98,9 +98,10 @@ def _without_questions(text: str) -> str:
     return _ASKED.sub(lambda m: m.group(0) if not is_question(m.group(0)) else " ", body).strip()
 
 
+_DANGLING_ARROW = re.compile(r"(?:->|=>|\u2192|-&gt;)\s*$")
 # A full stop inside what was said as one sentence, as speech recognizers write them ("Eighty six. The
 # walleye sandwich.", "We ran out of the. Chicken pasties"): between two words, not after a number.
-_FALSE_STOP = re.compile(r"(?<=[a-z])\.\s+(?=[a-z])", re.IGNORECASE)
+_FALSE_STOP = re.compile(r"(?<=[a-z])\.[ \t]+(?=[a-z])", re.IGNORECASE)
 # An aside in parentheses: "cheese curds 86 (fryer 2 is dead)", "halibut 26.95 (dock price went up)".
 _ASIDE = re.compile(r"\s*\([^()]{1,80}\)")
 
@@ -154,6 +155,8 @@ def understand(
     asked = answer_question(text, snapshot, now)  # "what's 86'd?", "are we open christmas?"
     if asked is not None:
         return Understanding(text, "grammar", reply=asked)
+    if _DANGLING_ARROW.search(text):  # "cherry cheesecake 8.95 ->": the new value was never typed
+        return Understanding(text, "grammar", reply="The new value after the arrow is missing. Nothing changed.")
     result = grammar.read(text, snapshot, now)
     if (not result.commands or result.incomplete) and (". " in text or "(" in text or ":\n" in text):
         result = _read_again(text, result, snapshot, now)

@@ -15,7 +15,7 @@ ReadClause = Callable[[str, Context], Outcome]
 
 _TOO = re.compile(
     r"^(?:and\s+|but\s+)?(?:(?:same for|same with|ditto for|ditto|also|and also)\s+)?(?:the\s+)?(?P<x>.+?)"
-    r"(?P<too>\s+(?:too|as well|also))?$"
+    r"(?P<too>\s+(?:too|as well|also|the same|same price|same))?$"
 )
 
 

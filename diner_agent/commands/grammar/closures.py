@@ -96,7 +96,9 @@ def emergency(clause: str, ctx: Context) -> Outcome:
     reason = _without_asides(reason)  # "closed today, hi": a greeting is no reason to close
     if reason and (_86.search(reason) or _ANOTHER_CHANGE.search(reason) and names_menu_word(ctx.resolver, reason)):
         return None  # "closing now, 86 the pie": a change of its own, not the reason
-    until_match = _UNTIL.search(head) or _UNTIL.search(reason)
+    ends = [*_UNTIL.finditer(head), *_UNTIL.finditer(reason)]
+    # "shutting down for the night, back tmrw 6am": a reopening time beats "for the night".
+    until_match = next((m for m in ends if not m.group("eod")), ends[0] if ends else None)
     if until_match and until_match.string is reason:
         reason = (reason[: until_match.start()] + " " + reason[until_match.end() :]).strip(" ,.-")
     if _TIME_AT.search(head) and (not until_match or until_match.group("eod")):
@@ -104,7 +106,7 @@ def emergency(clause: str, ctx: Context) -> Outcome:
     rest = head
     if until_match and until_match.string is head:
         rest = head[: until_match.start()] + " " + head[until_match.end() :]
-    rest = _VERB_RE.sub(" ", rest)
+    rest = _VERB_RE.sub(" ", _UNTIL.sub(lambda m: " " if m.group("eod") else m.group(0), rest))
     now_marker = _NOW_RE.search(rest) is not None
     rest = _NOW_OBJECT_RE.sub(" ", rest)
     leftover = [w for w in _WORDS_RE.findall(rest) if w not in _FILLER]

@@ -77,11 +77,11 @@ ENGLISH = Lexicon(
         "would've been nice", "if only", "imagine if", "miss when", "those were the days", "back in the day",
         "in the old days", "we could've", "should've", "should have been", "last winter", "last summer",
         "last spring", "last fall", "last year", "years ago", "that one time", "the time we", "last week",
-        "last month",
+        "last month", "yesterday",
     ),
     memories=("used to", "use to", "remember when", "back when", "back in the day", "in the old days", "last winter",
         "last summer", "last spring", "last fall", "last year", "years ago", "that one time", "the time we",
-        "last week", "last month"),
+        "last week", "last month", "yesterday"),
     refusals=(
         "i said no", "said no way", "but no way", "hold off", "holding off", "but not yet", "let's not",
         "lets not", "decided not to", "decided against", "not doing that", "not doing it", "vetoed",

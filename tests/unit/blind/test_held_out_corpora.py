@@ -5,7 +5,8 @@ They were scored at first exposure before the reader was tuned on them (docs/rea
 figures); now they guard against regression: each floor is the figure reached after tuning, so a change
 that reads fewer texts right, or applies more wrong changes, fails here. The r2 corpora were written
 afterwards by other writers and scored once, at first exposure, to measure the reader again (README).
-r8 is the newest such set, not tuned on; the next round of measurement needs corpora newer than r8.
+r8 is the newest set (three kinds fixed from its Slack wrong changes); the next measurement needs
+corpora newer than r8.
 """
 
 from __future__ import annotations
@@ -49,11 +50,13 @@ FLOORS = {
     "r6_slack": (0.825, 0.94, 3),
     "r6_voice": (0.71, 0.895, 1),
     "r7_sms": (0.825, 0.92, 4),
-    "r7_slack": (0.82, 0.91, 3),
+    "r7_slack": (0.82, 0.91, 2),
     "r7_voice": (0.765, 0.905, 2),
-    # Eighth round, scored once at first exposure on 99daf06 and not tuned on: the floors are those figures.
+    # Eighth round, first exposure on 99daf06 (SMS 72/88/5, Slack 76/84/10, voice 65/85/3); then three
+    # kinds from r8 Slack's wrong changes were fixed (a yesterday story, a dangling arrow, a reopening
+    # time after "for the night"): Slack's floor is the figure after them.
     "r8_sms": (0.715, 0.88, 5),
-    "r8_slack": (0.755, 0.84, 10),
+    "r8_slack": (0.76, 0.845, 7),
     "r8_voice": (0.65, 0.85, 3),
 }
 
