@@ -17,7 +17,7 @@ import html
 import re
 from functools import lru_cache
 
-from diner_agent.commands.lexicon import ENGLISH, Lexicon
+from diner_agent.commands.lexicon import ENGLISH, Lexicon, alternation
 
 _MENTION = re.compile(r"<[@#!][^<>]*>|(?<![\w@])@[UW][A-Z0-9]{5,}\b")
 _LINK = re.compile(r"<([^<>|]+)\|([^<>]*)>")
@@ -181,20 +181,29 @@ class _Tables:
         self.emoji_chars.update({c: "back" for c in lexicon.emoji_on if not c.isascii()})
         marks = [re.escape(c) for c in self.emoji_chars] + [re.escape(f":{code}:") for code in self.emoji]
         self.after_number = re.compile(r"(?<=\d)(?:\s*(?:" + "|".join(marks) + r")\ufe0f?)+", re.IGNORECASE)
-        self.fillers = re.compile(r"(?<![\w'])(?:" + _alts(lexicon.fillers) + r")(?![\w'])[,.]?", re.IGNORECASE)
+        self.fillers = re.compile(
+            r"(?<![\w'])(?:" + alternation(lexicon.fillers, longest_first=True) + r")(?![\w'])[,.]?", re.IGNORECASE
+        )
         self.expand = {k.lower(): v for k, v in lexicon.shorthand.items()}
-        self.shorthand = re.compile(r"(?<![\w'/.])(?:" + _alts(tuple(self.expand)) + r")(?![\w'/])", re.IGNORECASE)
+        self.shorthand = re.compile(
+            r"(?<![\w'/.])(?:" + alternation(tuple(self.expand), longest_first=True) + r")(?![\w'/])", re.IGNORECASE
+        )
         self.relay = re.compile(
-            r"^(?:(?:per|from|via)\s+[a-z]+\s*[-:,]+\s*|[a-z]+\s+(?:" + _alts(lexicon.relay_verbs) + r")\s*"
+            r"^(?:(?:per|from|via)\s+[a-z]+\s*[-:,]+\s*|[a-z]+\s+(?:"
+            + alternation(lexicon.relay_verbs, longest_first=True)
+            + r")\s*"
             r"(?:that\s+|to\s+)?[:,\-]*\s*)",
             re.IGNORECASE | re.MULTILINE,
         )
         self.lead_in = re.compile(
-            r"^(?:(?:" + _alts(lexicon.lead_ins) + r")\s*[:!\-,.]+\s*)+", re.IGNORECASE | re.MULTILINE
+            r"^(?:(?:" + alternation(lexicon.lead_ins, longest_first=True) + r")\s*[:!\-,.]+\s*)+",
+            re.IGNORECASE | re.MULTILINE,
         )
         # One look for any word the four word passes act on; most texts have none.
         triggers = (*lexicon.fillers, *self.expand)
-        self.words = re.compile(r"(?<![\w'])(?:" + _alts(tuple(triggers)) + r")(?![\w'])", re.IGNORECASE)
+        self.words = re.compile(
+            r"(?<![\w'])(?:" + alternation(tuple(triggers), longest_first=True) + r")(?![\w'])", re.IGNORECASE
+        )
         self.lead_words = frozenset(p.split()[0] for p in lexicon.lead_ins)
         self.relay_words = frozenset(v.split()[0] for v in lexicon.relay_verbs)
         self.header_kind = {h: "off" for h in lexicon.header_off}
@@ -210,10 +219,6 @@ def _opens_with(text: str, tables: _Tables) -> bool:
     first = words[0].strip(":,-!.")
     second = words[1].strip(":,-!.") if len(words) > 1 else ""
     return first in tables.lead_words or first in ("per", "from", "via") or second in tables.relay_words
-
-
-def _alts(phrases: tuple[str, ...]) -> str:
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
 
 
 @lru_cache(maxsize=4)

@@ -16,14 +16,15 @@ from dataclasses import replace
 from functools import lru_cache
 
 from diner_agent.commands.grammar.assembly import GrammarResult, Unread
-from diner_agent.commands.lexicon import ENGLISH, Lexicon
+from diner_agent.commands.lexicon import ENGLISH, Lexicon, alternation
 from diner_agent.commands.normalize import clean
 
 
 @lru_cache(maxsize=4)
 def _patterns(lexicon: Lexicon) -> tuple[re.Pattern[str], frozenset[str]]:
-    words = sorted({*lexicon.replacements, *lexicon.retractions}, key=len, reverse=True)
-    opens = re.compile(r"^(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b")
+    opens = re.compile(
+        r"^(?:" + alternation({*lexicon.replacements, *lexicon.retractions}, longest_first=True) + r")\b"
+    )
     headers = frozenset({*lexicon.header_plain, "new prices", "new price", "price update", "price updates"})
     return opens, headers
 

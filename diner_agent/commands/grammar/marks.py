@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from diner_agent.commands.grammar.common import Context
 from diner_agent.commands.item_words import singular
-from diner_agent.commands.lexicon import ENGLISH, Lexicon
+from diner_agent.commands.lexicon import ENGLISH, Lexicon, alternation
 from diner_agent.commands.when import MONTH_RE, WhenError, find_days
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
@@ -31,11 +31,11 @@ class _Marks:
         # "3.25 not 3.00" corrects the old price: a "not" before a number negates nothing.
         self.negation = re.compile(rf"(?<![\w'])(?:{negations})(?![\w'])(?!\s+(?:{exempt})\b)(?!\s+\$?\d)")
         no = "|".join(re.escape(w) for w in lexicon.no_word) or "(?!)"
-        kinds = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in lexicon.closing_kinds) or "(?!)"
-        nouns = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in lexicon.closing_nouns) or "(?!)"
+        kinds = alternation(lexicon.closing_kinds)
+        nouns = alternation(lexicon.closing_nouns)
         # "no closing today after all", "no snow closing, we're staying open": a closing said not to happen.
         self.no_closing = re.compile(rf"(?<![\w'])(?:{no})\s+(?:(?:{kinds})\s+)?(?:{nouns})(?![\w'])")
-        exempt_if = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in lexicon.conditional_exempt)
+        exempt_if = alternation(lexicon.conditional_exempt)
         self.conditional_exempt = re.compile(rf"\b(?:{exempt_if})\b")
         # "may" before a day number is the month ("closed may 1st"), not a maybe.
         conditionals = "|".join(
@@ -45,19 +45,19 @@ class _Marks:
         # At a sentence's start or after a comma ("86 it, if the pie runs out"), or "X if Y" inside it.
         self.conditional = re.compile(rf"(?:^|[,;:]\s*|\s)(?:{conditionals})\s")
         self.starts_conditional = re.compile(r"^(?:when|once|whenever|as soon as)\s")
-        wishes = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(lexicon.wishes, key=len, reverse=True))
+        wishes = alternation(lexicon.wishes, longest_first=True)
         self.wish = re.compile(rf"(?<![\w'])(?:{wishes})(?![\w'])")
-        refusals = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.refusals) or "(?!)"
+        refusals = alternation(lexicon.refusals)
         self.refusal = re.compile(rf"(?<![\w'])(?:{refusals})(?![\w'])")
-        nearly = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in lexicon.nearly_out) or "(?!)"
+        nearly = alternation(lexicon.nearly_out)
         gone = r"(?:out|gone|sold|done|finished|empty|run(?:ning)? out)"
         self.nearly_out = re.compile(rf"(?<![\w'])(?:{nearly})\s+(?:all\s+)?{gone}(?![\w'])")
-        retract = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.retractions)
+        retract = alternation(lexicon.retractions)
         self.retraction = re.compile(
             r"(?P<prev>(?:^|(?<=[.;,\n!]))[^.;,\n!]+?)[\s,.;:!\-]*(?:(?:actually|wait|oh|no|oops|sorry|hmm)[\s,.!\-]+)*"
             rf"\b(?:{retract})\b[\s,.;:!\-]*"
         )
-        replace = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in lexicon.replacements)
+        replace = alternation(lexicon.replacements)
         self.replacement = re.compile(
             rf"(?:(?<=[\s,.;\-*>])|^)(?:(?:no|oops|sorry|wait|edit|actually)[\s,.:!\-]+)*(?:{replace})\b[\s,.:!\-*]*"
             r"(?=\$?\d)"
@@ -165,10 +165,6 @@ def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:
     words = _WORD.findall(clause)
     if len(words) > 10:
         return False
-    if nearly_out(clause, lexicon):
-        return False
-    if _names_a_day(clause, ctx):  # "presidents day", "the 4th of july": the day the command is for
-        return False
     for k, word in enumerate(words):
         key = singular(word.replace("'", ""))
         if word in _PRONOUNS or word in marks.schedule or key in marks.schedule or word == "86":
@@ -180,6 +176,10 @@ def neutral(clause: str, ctx: Context, lexicon: Lexicon = ENGLISH) -> bool:
             if heads and key in vocabulary:
                 continue  # "the waffle iron's broken": a story about the equipment, not the dish
             return False
+    # The costlier looks last, on the few clauses still neutral by their words: "almost out" is the
+    # point, not a story; "presidents day" is the day the command is for.
+    if nearly_out(clause, lexicon) or _names_a_day(clause, ctx):
+        return False
     return not negated(clause, lexicon) and not conditional(clause, lexicon)
 
 

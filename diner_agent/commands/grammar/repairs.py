@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from diner_agent.commands.grammar.runon import mentions
 from diner_agent.commands.item_words import singular
-from diner_agent.commands.lexicon import ENGLISH, Lexicon
+from diner_agent.commands.lexicon import ENGLISH, Lexicon, alternation
 from diner_agent.commands.resolve import Match, Resolver
 from diner_agent.commands.spoken import NUMBER_RUN
 
@@ -41,7 +41,7 @@ _MAX_GAP = 3  # words between the item taken back and the editing phrase ("the r
 def _editing(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     phrases = {*lexicon.replacements, *lexicon.retractions} - {"no", "ignore", "edit"}
     phrases |= {"no no", "no sorry", "sorry no", "no wait a minute"}
-    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    alts = alternation(phrases, longest_first=True)
     # Before a number any editing phrase; a bare "no" only when "the" follows ("no the tuna melt").
     number = re.compile(
         rf"(?<![\w.$:])(?P<old>{_NUM})(?P<unit>{_UNIT})\s*[,.;\u2026]*\s+(?:(?:{alts}|no)\b[\s,]*)+(?P<new>{_NUM})(?![\w:]|\.\d)"

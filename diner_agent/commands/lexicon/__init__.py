@@ -9,5 +9,6 @@ from __future__ import annotations
 
 from diner_agent.commands.lexicon.en import ENGLISH
 from diner_agent.commands.lexicon.model import Lexicon
+from diner_agent.commands.lexicon.patterns import alternation
 
-__all__ = ["ENGLISH", "Lexicon"]
+__all__ = ["ENGLISH", "Lexicon", "alternation"]
