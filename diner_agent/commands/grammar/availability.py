@@ -22,12 +22,14 @@ from diner_agent.commands.grammar.phrases import (
     PhraseTable,
     canon,
 )
+from diner_agent.commands.lexicon import ENGLISH
 from diner_agent.commands.model import ToggleAvailable
 
 _LEAD = PhraseTable(on=ON_LEAD, off=OFF_LEAD, neutral=NEUTRAL_LEAD, filler=FILLER_LEAD)
 _TRAIL = PhraseTable(on=ON_TRAIL, off=OFF_TRAIL, filler=FILLER_TRAIL)
 _GROUP = frozenset({"all", "both", "every", "each"})  # "the pies are all sold out": all of them
 _HOW_GONE = frozenset({"gone", "out", "done", "sold", "finished", "over"})
+_SCHEDULE = frozenset(ENGLISH.schedule_cues)
 
 
 def _says_all(words: list[str], keys: list[str]) -> bool:
@@ -90,6 +92,10 @@ def availability(clause: str, ctx: Context) -> Outcome:
     items = resolve_items(" ".join(words[i:j]), ctx, group=_says_all(words, keys))
     if items.problem is not None:
         return items.problem
+    matches = tuple(items.matches)
+    if all(m.how in ("word", "fuzzy") for m in matches) and set(keys[i:j]) <= _SCHEDULE:
+        return None  # "we're back open" on a menu with Open-Faced Roast Beef: the diner, not the dish
     available = polarity == {"on"}
-    commands = tuple(ToggleAvailable(target=m.item.name, value=available) for m in items.matches)
-    return Reading(commands, tuple(items.matches))
+    commands = tuple(ToggleAvailable(target=m.item.name, value=available) for m in matches)
+    return Reading(commands, matches)
+

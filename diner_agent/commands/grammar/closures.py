@@ -10,7 +10,7 @@ from diner_agent.commands.grammar.common import Context, Outcome, Problem, Readi
 from diner_agent.commands.grammar.marks import lone_aside
 from diner_agent.commands.model import CloseEmergency, EmergencyValue, Reopen
 from diner_agent.commands.when import DAY_ATOM, TIME, WEEKDAYS, WhenError, find_days, opening, read_time
-from diner_agent.menu.hours import next_opening
+from diner_agent.menu.hours import hours_on, next_opening
 
 _CLOSE_VERB = (
     r"emergency closure|emergency close|emergency closing|emergency|close down|closing down|shut down|"
@@ -211,6 +211,9 @@ _REOPEN = re.compile(
 
 
 def reopen(clause: str, ctx: Context) -> Outcome:
+    later = _reopen_later_today(clause, ctx)
+    if later is not None:
+        return Reading((CloseEmergency(value=EmergencyValue(until=later, reason=None)),))
     if _REOPEN.match(clause) and not names_menu_word(ctx.resolver, clause):  # "meatloaf's back": the item
         return Reading((Reopen(),))
     if _CLOSURE_ENDED.search(clause) and not _LATER.search(clause) and not names_menu_word(ctx.resolver, clause):
@@ -218,6 +221,35 @@ def reopen(clause: str, ctx: Context) -> Outcome:
     told = _REOPEN_CUE.search(clause)
     if told and not _NOT_REOPEN.search(clause) and not names_menu_word(ctx.resolver, clause):
         return Reading((Reopen(),))  # "ok plumber's gone, we can open back up": the story, then the cue
+    return None
+
+
+_REOPEN_AT = re.compile(
+    r"^(?:(?:ok|okay|so|and|we'?ll|we will|we'?re|we are|gonna|going to|be|will|should)\s+)*"
+    r"(?:back open|open(?:ing)? back up|re-?open(?:ing)?|open(?:ing)? (?:up )?again)\s+(?:at|by|around)\s+"
+    r"(?P<rtime>" + TIME.format(p="r_") + r")(?:\s+today)?$"
+)
+
+
+def _reopen_later_today(clause: str, ctx: Context) -> datetime | None:
+    """ "we'll be back open at 1" while the diner is already open: closed from now until 1 (a closure), not
+    a later opening today, which would change nothing until tomorrow's hours are asked for."""
+    m = _REOPEN_AT.match(clause)
+    if m is None:
+        return None
+    today = hours_on(ctx.snapshot, ctx.today)
+    local = ctx.now.astimezone(ctx.tz)
+    if not today or time.fromisoformat(today[0][0]) > local.time():
+        return None  # not open yet today: a later opening is an hours change
+    closes = datetime.combine(ctx.today, time.fromisoformat(today[-1][1]), ctx.tz)
+    if today[-1][1] <= today[0][0]:
+        closes += timedelta(days=1)  # a day that runs past midnight
+    t = read_time(m.group("rtime"))
+    candidates = [t.as_24h()] if (t.meridiem or t.explicit) else [t.as_24h(), ((t.hour + 12) % 24, t.minute)]
+    for hour, minute in sorted(candidates):
+        moment = datetime.combine(ctx.today, time(hour, minute), ctx.tz)
+        if ctx.now.timestamp() < moment.timestamp() < closes.timestamp():
+            return moment
     return None
 
 

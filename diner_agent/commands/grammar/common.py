@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from diner_agent.commands.grammar.phrases import PhraseTable, canon
 from diner_agent.commands.item_words import key_of
+from diner_agent.commands.lexicon import ENGLISH
 from diner_agent.commands.model import Command
 from diner_agent.commands.resolve import Ambiguous, Match, Resolution, Resolver, Unknown
 from diner_agent.menu.records import MenuItem, MenuSnapshot
@@ -125,8 +126,13 @@ _PORTION = re.compile(
 
 @lru_cache(maxsize=8192)
 def names_menu_word(resolver: Resolver, text: str) -> bool:
-    """Whether the text has a word of the menu in it (a cheap test; `Resolver.spot` finds the items)."""
-    return not resolver.vocabulary.isdisjoint(key_of(text).split())
+    """Whether the text has a word of the menu in it (a cheap test; `Resolver.spot` finds the items).
+    The words that run the diner ("open", "closed", "hours") do not count: "we're back open" is the diner
+    even on a menu with an Open-Faced Roast Beef."""
+    return not resolver.vocabulary.isdisjoint(set(key_of(text).split()) - _SCHEDULE)
+
+
+_SCHEDULE = frozenset(ENGLISH.schedule_cues)
 
 
 _GROUP = re.compile(r"\b(?:all|both|every|each|all (?:\d|two|three|four|five))\b")

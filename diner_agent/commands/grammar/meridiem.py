@@ -92,6 +92,11 @@ def settle(cmd: ChangeHours, times: dict[str, ClockTime], clause: str, ctx: Cont
     value = cmd.value
     if not isinstance(value, HoursValue):
         return cmd
+    late_twelve = times.get("close")
+    if late_twelve and late_twelve.hour == 12 and not (late_twelve.meridiem or late_twelve.explicit):
+        if _NIGHT.search(clause) and not _MORNING.search(clause):  # "close at 12 tonight": midnight, not noon
+            value = HoursValue(open=value.open, close=hhmm((0, late_twelve.minute)))
+            cmd = ChangeHours(target=cmd.target, value=value)
     bare = {role: t for role, t in times.items() if not (t.meridiem or t.explicit) and 1 <= t.hour <= 11}
     if not bare:
         return cmd
