@@ -94,6 +94,10 @@ class Assembly:
             if m.item.name not in by_name or not m.certain:
                 by_name[m.item.name] = m
         for command in reading.commands:
+            if isinstance(command, ChangeHours):
+                command = self._narrow_hours(command)
+                if command is None:
+                    continue
             key = _key(command)
             for k, earlier in enumerate(self.commands):
                 if _key(earlier) == key:
@@ -108,6 +112,25 @@ class Assembly:
                 self.matches.append(match)
             elif not match.certain:
                 self.matches[same[0]] = match
+
+    def _narrow_hours(self, command: ChangeHours) -> ChangeHours | None:
+        """Whole hours for days an earlier change also set: the change naming fewer days wins them ("weekend
+        hours: sat 7-2, sun 7-3": Sunday is 7-3; "every day 6-2, sunday 8-1": Sunday is 8-1); as many
+        days, the later word. The other change keeps its remaining days (None: it has none left)."""
+        if not _whole(command):
+            return command
+        kept: list[Command] = []
+        for earlier in self.commands:
+            shared = set(earlier.target) & set(command.target) if isinstance(earlier, ChangeHours) else set()
+            if not shared or earlier.target == command.target or _weekly(earlier) != _weekly(command):
+                kept.append(earlier)
+            elif len(command.target) > len(earlier.target):
+                kept.append(earlier)
+                command = command.model_copy(update={"target": [d for d in command.target if d not in shared]})
+            elif left := [d for d in earlier.target if d not in shared]:
+                kept.append(earlier.model_copy(update={"target": left}))
+        self.commands = kept
+        return command if command.target else None
 
     def withdraw(self, reading: Reading) -> None:
         """Take back what `reading` added: a later sentence decided against it."""
@@ -145,6 +168,12 @@ def _same_hours_together(commands: list[Command]) -> tuple[Command, ...]:
         else:
             out.append(command)
     return tuple(out)
+
+
+def _whole(command: ChangeHours) -> bool:
+    """Hours that say all of the day: closed, or both an opening and a closing time."""
+    value = command.value
+    return value == "closed" or (value.open is not None and value.close is not None)
 
 
 def _weekly(command: ChangeHours) -> bool:

@@ -98,4 +98,3 @@ def availability(clause: str, ctx: Context) -> Outcome:
     available = polarity == {"on"}
     commands = tuple(ToggleAvailable(target=m.item.name, value=available) for m in matches)
     return Reading(commands, matches)
-

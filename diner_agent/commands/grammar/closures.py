@@ -99,12 +99,20 @@ def emergency(clause: str, ctx: Context) -> Outcome:
     ends = [*_UNTIL.finditer(head), *_UNTIL.finditer(reason)]
     # "shutting down for the night, back tmrw 6am": a reopening time beats "for the night".
     until_match = next((m for m in ends if not m.group("eod")), ends[0] if ends else None)
+    in_head = until_match is not None and until_match.string is head
     if until_match and until_match.string is reason:
         reason = (reason[: until_match.start()] + " " + reason[until_match.end() :]).strip(" ,.-")
+    elif in_head and len(ends) == 1 and until_match.group("time") and _reason_after(head, until_match.end()):
+        # "close the diner until noon the inspector wants to look around": the words after the end time,
+        # with no separator, are the reason (when they hold no number, day or change of their own).
+        tail = head[until_match.end() :].strip()
+        if names_menu_word(ctx.resolver, tail) or _days_in(tail, ctx):
+            return None
+        head, reason = head[: until_match.end()], ", ".join(filter(None, [tail, reason]))
     if _TIME_AT.search(head) and (not until_match or until_match.group("eod")):
         return None  # "close at 3 today", "tonight we're shutting down at nine": an hours change
     rest = head
-    if until_match and until_match.string is head:
+    if until_match and in_head:
         rest = head[: until_match.start()] + " " + head[until_match.end() :]
     rest = _VERB_RE.sub(" ", _UNTIL.sub(lambda m: " " if m.group("eod") else m.group(0), rest))
     now_marker = _NOW_RE.search(rest) is not None
@@ -132,6 +140,20 @@ def emergency(clause: str, ctx: Context) -> Outcome:
         return Problem(f"{exc} Nothing changed.", 3)
     reason = _clean_reason(reason)
     return Reading((CloseEmergency(value=EmergencyValue(until=until, reason=reason)),))
+
+
+_TAIL_REASON = re.compile(r"\s+(?![a-z']*(?:day|night|morning)\b)[a-z][a-z' ]{5,}")
+
+
+def _reason_after(head: str, end: int) -> bool:
+    return _TAIL_REASON.fullmatch(head[end:]) is not None
+
+
+def _days_in(text: str, ctx: Context) -> list[str]:
+    try:
+        return find_days(text, ctx.today)[0]
+    except WhenError:
+        return []
 
 
 def _without_asides(reason: str) -> str:

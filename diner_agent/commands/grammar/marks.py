@@ -62,6 +62,12 @@ class _Marks:
             rf"(?:(?<=[\s,.;\-*>])|^)(?:(?:no|oops|sorry|wait|edit|actually)[\s,.:!\-]+)*(?:{replace})\b[\s,.:!\-*]*"
             r"(?=\$?\d)"
         )
+        self.trailing_retraction = re.compile(
+            r"(?:^|[.;,\n!])[\s,.;:!\-]*(?:(?:actually|wait|oh|no|oops|sorry|hmm|ok|okay|so)[\s,.!\-]+)*"
+            rf"\b(?:{retract})\b[\s,.;:!\-]*$"
+        )
+        cues = (*lexicon.cue_off, *lexicon.cue_on, *lexicon.schedule_cues, *lexicon.command_verbs)
+        self.cues = frozenset(c for c in cues if " " not in c) | {"86"}
         # Cheap first looks: the full patterns above scan back for the clause they correct.
         self.retraction_hint = re.compile(rf"\b(?:{retract})\b")
         self.replacement_hint = re.compile(rf"\b(?:{replace})\b[\s,.:!\-*]*\$?\d")
@@ -140,8 +146,29 @@ def corrected(text: str, lexicon: Lexicon = ENGLISH) -> str:
     if marks.replacement_hint.search(text):  # first: "wait no make that 2.45" replaces, it does not withdraw
         text = marks.replacement.sub("make it ", text)
     if marks.retraction_hint.search(text):
+        text = _past_the_story(text, marks)
         text = marks.retraction.sub("", text).strip(" ,.;")
     return text
+
+
+def _past_the_story(text: str, marks: _Marks) -> str:
+    """ "86 the fish. wait, Sam found another case. never mind": a retraction ending the text withdraws the
+    last clause with a command in it, past the story told between (no digit, no cue word)."""
+    end = marks.trailing_retraction.search(text)
+    if end is None:
+        return text
+    clauses = re.split(r"(?<=[.;,!])(?=\s)|(?<=\n)", text[: end.start() + 1])
+    story = 0
+    while len(clauses) > story + 1 and _story(clauses[-1 - story], marks):
+        story += 1
+    if story == 0:
+        return text
+    return "".join(clauses[: -1 - story]).strip(" ,.;")
+
+
+def _story(clause: str, marks: _Marks) -> bool:
+    words = _WORD.findall(clause.lower())
+    return not any(ch.isdigit() for ch in clause) and marks.cues.isdisjoint(words)
 
 
 _FUNCTION_WORDS = frozenset("you you're youre ur u the a an so very much really too we it's its that is are".split())

@@ -25,6 +25,8 @@ _MAX_WORDS = 24
 # A tail opening with one of these attaches a day or time to the command ("open 7-3 on funday"): it is
 # part of the command, misspelled or not, never a story to drop.
 _ATTACHED = frozenset("on at every this next from until till til by before after starting thru through".split())
+# Nor one that makes the day before it a longer time ("christmas week", "thanksgiving weekend").
+_WIDENS = frozenset("week weekend wknd break season rush".split())
 
 
 def without_story(sentence: str, ctx: Context, read: Callable[[str, Context], Outcome]) -> Reading | None:
@@ -33,7 +35,7 @@ def without_story(sentence: str, ctx: Context, read: Callable[[str, Context], Ou
         return None  # "almost out of cider": "almost" is the point, not a story
     for cut in range(len(words) - 1, 1, -1):  # the longest command first
         head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-        attached = words[cut] in _ATTACHED or words[cut - 1] in _ATTACHED
+        attached = words[cut] in _ATTACHED or words[cut - 1] in _ATTACHED or words[cut].strip(",.!") in _WIDENS
         meal = PART_OF_DAY.match(tail) is not None  # "closed tomorrow | for lunch": a break, not a story
         if _ENDS_TIME.search(head.rstrip(",.!")) and not attached and not meal and neutral(tail, ctx):
             found = read(head.rstrip(" ,.!"), ctx)
